@@ -1,0 +1,30 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import EngineDep
+from coach.errors import CoachError
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/ready")
+def ready(engine: EngineDep) -> JSONResponse:
+    """Chroma answers and the knowledge is indexed; 503 with the failing check otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        engine.index.heartbeat()
+        checks["chroma"] = f"ok ({engine.index.count()} documents)"
+    except CoachError as exc:
+        checks["chroma"] = exc.message
+    ok = all(v.startswith("ok") for v in checks.values())
+    return JSONResponse({"status": "ready" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)

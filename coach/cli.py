@@ -1,0 +1,176 @@
+"""The `coach` command: the same pipelines as the API, printed as text or --json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from coach.errors import CoachError
+from coach.settings import Settings, get_settings
+
+app = typer.Typer(help="Coach: career-conversation coach (offline, LLM optional).", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+knowledge_app = typer.Typer(help="Validate the knowledge directory.", no_args_is_help=True)
+import_app = typer.Typer(help="Import career frameworks into the knowledge format.", no_args_is_help=True)
+app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(import_app, name="import")
+
+JsonOpt = typer.Option(False, "--json", help="Print JSON instead of text.")
+
+
+def emit(payload: Any, as_json: bool, text: str | None = None) -> None:
+    """Print JSON (sorted, UTF-8) or the human text."""
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo(text if text is not None else json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+def fail(exc: CoachError, as_json: bool = False) -> None:
+    """A clear message on stderr (or a JSON error) and a non-zero exit."""
+    if as_json:
+        typer.echo(json.dumps({"error": type(exc).__name__, "field": exc.field, "detail": exc.message, **exc.details}), err=True)
+    else:
+        typer.echo(f"error: {exc.message}", err=True)
+    raise typer.Exit(2 if exc.status_code < 500 else 1)
+
+
+def engine(settings: Settings | None = None):  # noqa: ANN201 - import kept lazy: the model takes seconds
+    from coach.engine import Engine
+
+    return Engine(settings or get_settings())
+
+
+@knowledge_app.command("check")
+def knowledge_check(directory: Optional[Path] = typer.Argument(None, help="Default: COACH_KNOWLEDGE_DIR."),
+                    as_json: bool = JsonOpt) -> None:
+    """Report every problem in a knowledge directory (file:line: message); exit 1 if any."""
+    from coach.knowledge import check_knowledge, load_knowledge
+
+    root = directory or get_settings().knowledge_dir
+    problems = check_knowledge(root)
+    if problems:
+        emit([{"file": p.file, "line": p.line, "message": p.message} for p in problems], as_json,
+             "\n".join(str(p) for p in problems) + f"\n{len(problems)} problem(s) in {root}")
+        raise typer.Exit(1)
+    k = load_knowledge(root)
+    counts = {"competencies": len(k.competencies), "families": len(k.families), "roles": len(k.roles),
+              "job_families": len(k.job_families), "resources": len(k.resources), "questions": len(k.questions)}
+    emit({"ok": True, "directory": str(root), **counts}, as_json,
+         f"ok: {root}: " + ", ".join(f"{v} {n}" for n, v in counts.items()))
+
+
+@import_app.command("ladder")
+def import_ladder(src_dir: Path, out_dir: Path, as_json: bool = JsonOpt) -> None:
+    """Import a Markdown career ladder (roles, numbered levels, behaviours per dimension)."""
+    from coach.importers.ladder_md import import_markdown_ladder
+
+    _report_import(lambda: import_markdown_ladder(src_dir, out_dir), out_dir, as_json)
+
+
+@import_app.command("ladder-csv")
+def import_ladder_csv(csv_file: Path, out_dir: Path, as_json: bool = JsonOpt) -> None:
+    """Import a spreadsheet export: path, job title, level, competency, skill, key behaviour."""
+    from coach.importers.ladder_csv import import_csv_ladder
+
+    _report_import(lambda: import_csv_ladder(csv_file, out_dir), out_dir, as_json)
+
+
+def _report_import(run: Any, out_dir: Path, as_json: bool) -> None:
+    from coach.knowledge import check_knowledge
+
+    try:
+        report = run()
+    except CoachError as exc:
+        fail(exc, as_json)
+    problems = check_knowledge(out_dir)
+    payload = {**report.model_dump(mode="json"), "problems": [str(p) for p in problems]}
+    lines = [f"imported into {out_dir}: {len(report.roles)} roles, {len(report.competencies)} competencies"]
+    lines += [f"warning: {w}" for w in report.warnings]
+    lines += [f"line {b.line}: {b.reason}" if hasattr(b, "line") else str(b) for b in report.bad_rows]
+    lines += [f"problem: {p}" for p in problems]
+    emit(payload, as_json, "\n".join(lines))
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("index")
+def index_cmd(as_json: bool = JsonOpt) -> None:
+    """Embed new or changed knowledge documents into Chroma (unchanged ones are skipped)."""
+    try:
+        stats = engine().reindex(progress=not as_json and sys.stderr.isatty())
+    except CoachError as exc:
+        fail(exc, as_json)
+    payload = {"added": stats.added, "updated": stats.updated, "unchanged": stats.unchanged, "removed": stats.removed,
+               "embedded": stats.embedded, "seconds": round(stats.seconds, 2),
+               "docs_per_second": round(stats.docs_per_second, 1), "per_kind": stats.per_kind}
+    emit(payload, as_json, f"indexed: {stats.added} added, {stats.updated} updated, {stats.unchanged} unchanged, "
+                           f"{stats.removed} removed ({stats.embedded} embedded in {stats.seconds:.1f}s)")
+
+
+@app.command("search")
+def search_cmd(text: str, kind: Optional[str] = typer.Option(None, help="role | competency | resource | question"),
+               top: int = typer.Option(10, min=1, max=100), job_family: Optional[str] = None,
+               track: Optional[str] = None, level: Optional[int] = None, as_json: bool = JsonOpt) -> None:
+    """Hybrid (meaning + keyword) search over the knowledge."""
+    if kind not in (None, "role", "competency", "resource", "question"):
+        fail(_invalid("kind", f"must be role, competency, resource or question, got '{kind}'"), as_json)
+    try:
+        hits = engine().search(text, kind=kind, top=top, job_family=job_family, track=track, level=level)
+    except CoachError as exc:
+        fail(exc, as_json)
+    emit([h.as_dict() for h in hits], as_json,
+         "\n".join(f"{h.score:.4f}  {h.kind:<10} {h.id:<36} {h.title}" for h in hits) or "no results")
+
+
+def _invalid(field: str, message: str) -> CoachError:
+    from coach.errors import InvalidInput
+
+    return InvalidInput(f"{field}: {message}", field=field)
+
+
+@app.command("eval")
+def eval_cmd(name: str = typer.Argument(..., help="Suite name, or 'all'."),
+             limit: Optional[int] = typer.Option(None, min=1, help="Only the first N cases."),
+             provider: Optional[str] = typer.Option(None, help="'openai' to also run through the configured LLM."),
+             as_json: bool = JsonOpt) -> None:
+    """Run an eval suite: print a table, write evals/results/<name>.json."""
+    from evals.harness import available_suites, format_table, run_suite
+
+    names = available_suites() if name == "all" else [name]
+    unknown = [n for n in names if n not in available_suites()]
+    if unknown:
+        fail(_invalid("name", f"unknown suite {unknown}; available: {', '.join(available_suites())}"), as_json)
+    options = {"provider": provider} if provider else {}
+    out = []
+    for suite in names:
+        result, path = run_suite(suite, limit=limit, **options)
+        out.append({"suite": suite, "results": str(path),
+                    "metrics": {m.name: {"value": m.value, "target": m.target, "passed": m.passed} for m in result.metrics}})
+        if not as_json:
+            typer.echo(format_table(result))
+            typer.echo(f"written: {path}\n")
+    if as_json:
+        emit(out, True)
+
+
+@app.command("serve")
+def serve(host: Optional[str] = None, port: Optional[int] = None) -> None:
+    """Serve the HTTP API (uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+                log_level="info")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,98 @@
+"""The assembled engine: settings, knowledge, embeddings, index and search, built once, shared by CLI and API."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from functools import cached_property
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from coach.errors import UnknownCompetency, UnknownRole
+from coach.knowledge import Competency, Knowledge, Role, load_knowledge
+from coach.retrieval.embedder import get_embeddings
+from coach.retrieval.index import IndexStats, KnowledgeIndex, make_chroma_client
+from coach.retrieval.search import HybridSearcher, SearchHit
+from coach.settings import Settings, get_settings
+
+# Below this cosine similarity a free-text role is too far from every role to trust.
+ROLE_MATCH_MIN_SIMILARITY = 0.40
+
+
+class Engine:
+    """Lazily built parts; each is created once per process (the model alone takes seconds)."""
+
+    def __init__(self, settings: Settings | None = None, *, knowledge: Knowledge | None = None,
+                 embeddings: Embeddings | None = None) -> None:
+        self.settings = settings or get_settings()
+        if knowledge is not None:
+            self.__dict__["knowledge"] = knowledge
+        if embeddings is not None:
+            self.__dict__["embeddings"] = embeddings
+        self._lock = threading.Lock()
+
+    @cached_property
+    def knowledge(self) -> Knowledge:
+        return load_knowledge(self.settings.knowledge_dir)
+
+    @cached_property
+    def embeddings(self) -> Embeddings:
+        return get_embeddings(self.settings.embedding_device)
+
+    @cached_property
+    def index(self) -> KnowledgeIndex:
+        return KnowledgeIndex(make_chroma_client(self.settings), self.embeddings, self.settings.collection_prefix)
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        return HybridSearcher(self.knowledge.documents, self.index, self.embeddings)
+
+    def reindex(self, *, progress: bool = False) -> IndexStats:
+        """Bring the index in line with the knowledge directory (unchanged documents are skipped)."""
+        with self._lock:
+            stats = self.index.sync(self.knowledge.documents, progress=progress)
+            self.__dict__.pop("searcher", None)
+            return stats
+
+    def reload_knowledge(self) -> Knowledge:
+        """Re-read the knowledge directory (after an admin changed it); the index follows on reindex()."""
+        with self._lock:
+            knowledge = load_knowledge(self.settings.knowledge_dir)
+            self.__dict__["knowledge"] = knowledge
+            self.__dict__.pop("searcher", None)
+            return knowledge
+
+    def search(self, text: str, *, kind: str | None = None, top: int = 10, **filters: Any) -> list[SearchHit]:
+        return self.searcher.search(text, kind=kind, top=top, filters=filters)
+
+    def resolve_role(self, text: str, *, field: str = "role") -> Role:
+        """A role from its id, title or alias, or the nearest role by meaning; UnknownRole otherwise."""
+        roles = self.knowledge.roles
+        key = text.strip().lower()
+        if not key:
+            raise UnknownRole(f"{field}: must not be empty", field=field)
+        if key in roles:
+            return roles[key]
+        for role in roles.values():
+            if key == role.title.lower() or key in (a.lower() for a in role.aliases):
+                return role
+        hits = self.search(text, kind="role", top=5)
+        if hits and (hits[0].similarity or 0.0) >= ROLE_MATCH_MIN_SIMILARITY:
+            return roles[hits[0].id]
+        closest = [f"{h.id} ({h.title})" for h in hits[:3]]
+        raise UnknownRole(f"{field}: no role matches '{text}'; closest: {', '.join(closest) or 'none'}",
+                          field=field, details={"closest": [h.id for h in hits[:3]]})
+
+    def resolve_competency(self, text: str, *, field: str = "competency") -> Competency:
+        """A competency from its id or name; UnknownCompetency with the closest ids otherwise."""
+        comps = self.knowledge.competencies
+        key = text.strip().lower()
+        if key in comps:
+            return comps[key]
+        for comp in comps.values():
+            if key == comp.name.lower():
+                return comp
+        closest = difflib.get_close_matches(key, list(comps), n=3, cutoff=0.3)
+        raise UnknownCompetency(f"{field}: unknown competency '{text}'; closest: {', '.join(closest) or 'none'}",
+                                field=field, details={"closest": closest})

@@ -1,0 +1,462 @@
+"""The organisation's knowledge: pydantic schema, YAML loading with line numbers, cross-checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from coach.errors import InvalidKnowledge
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Stage = Literal["reflect", "aspire", "explore", "gaps", "support", "commit"]
+STAGES: tuple[str, ...] = ("reflect", "aspire", "explore", "gaps", "support", "commit")
+ConversationType = Literal["career-check-in", "performance-review", "quarterly-reflection", "new-in-role"]
+ResourceType = Literal[
+    "course", "workshop", "reading", "certification", "mentoring", "shadowing", "community", "stretch-assignment", "project"
+]
+# The 70/20/10 model: most growth comes from experience, then relationships, then training.
+RESOURCE_CATEGORY: dict[str, str] = {
+    "stretch-assignment": "experience", "project": "experience",
+    "mentoring": "relationships", "shadowing": "relationships", "community": "relationships",
+    "course": "training", "workshop": "training", "reading": "training", "certification": "training",
+}
+QUESTION_SLOTS = frozenset({"name", "current_role", "target_role", "competency", "context", "commitment"})
+_SLOT_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Family(_Strict):
+    """A group of related competencies (craft, delivery, leadership...)."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class Level(_Strict):
+    """One proficiency level of a competency, described by observable behaviours."""
+
+    level: int = Field(ge=1, le=5)
+    title: str = Field(min_length=1)
+    behaviours: list[str] = Field(min_length=1)
+
+
+class Competency(_Strict):
+    """A skill the organisation assesses, with five behavioural levels."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    family: str
+    description: str = ""
+    keywords: list[str] = Field(default_factory=list)
+    levels: list[Level]
+
+    @field_validator("levels")
+    @classmethod
+    def _five_levels(cls, levels: list[Level]) -> list[Level]:
+        found = [lv.level for lv in levels]
+        if found != [1, 2, 3, 4, 5]:
+            raise ValueError(f"levels must be exactly 1..5 in order, found {found}")
+        return levels
+
+    def level(self, number: int) -> Level:
+        """The level description for `number` (clamped to 1..5)."""
+        return self.levels[max(1, min(5, number)) - 1]
+
+
+class Role(_Strict):
+    """A job in the organisation: what it is for and the competency levels it requires."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    track: Literal["ic", "management"]
+    level: int = Field(ge=1, le=6, description="Career level across the organisation, 1 (entry) to 6.")
+    job_family: str = Field("", description="Set from the role file's job_family.")
+    aliases: list[str] = Field(default_factory=list)
+    summary: str = Field(min_length=1)
+    responsibilities: list[str] = Field(default_factory=list)
+    competencies: dict[str, int] = Field(min_length=1, description="Required level (1..5) per competency id.")
+    core: list[str] = Field(default_factory=list, description="The competencies that weigh double for this role.")
+    next_roles: list[str] = Field(default_factory=list)
+    lateral_roles: list[str] = Field(default_factory=list)
+
+    @field_validator("competencies")
+    @classmethod
+    def _levels_in_range(cls, required: dict[str, int]) -> dict[str, int]:
+        bad = {cid: lv for cid, lv in required.items() if not isinstance(lv, int) or not 1 <= lv <= 5}
+        if bad:
+            raise ValueError(f"required levels must be integers 1..5, got {bad}")
+        return required
+
+    @model_validator(mode="after")
+    def _core_is_required(self) -> "Role":
+        missing = [cid for cid in self.core if cid not in self.competencies]
+        if missing:
+            raise ValueError(f"core competencies {missing} are not in this role's competencies")
+        return self
+
+    def weight(self, competency_id: str) -> float:
+        """How much a competency matters for this role (core ones count double)."""
+        return 2.0 if competency_id in self.core else 1.0
+
+
+class RoleFile(_Strict):
+    """One file of roles for a job family."""
+
+    job_family: str = Field(pattern=SLUG)
+    name: str = ""
+    description: str = ""
+    roles: list[Role] = Field(min_length=1)
+
+
+class Build(_Strict):
+    """Which competency a resource builds, for whom, and up to which level."""
+
+    competency: str
+    from_level: int = Field(ge=1, le=5)
+    to_level: int = Field(ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Build":
+        if self.from_level > self.to_level:
+            raise ValueError(f"from_level {self.from_level} is above to_level {self.to_level}")
+        return self
+
+
+class Resource(_Strict):
+    """A development resource from the catalogue: course, mentoring, stretch assignment..."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    type: ResourceType
+    description: str = ""
+    builds: list[Build] = Field(min_length=1)
+    effort_hours: float = Field(ge=0, le=2000)
+    duration_weeks: float = Field(gt=0, le=104)
+    provider: Literal["internal", "external"] = "internal"
+
+    @property
+    def category(self) -> str:
+        """experience, relationships or training (the 70/20/10 model)."""
+        return RESOURCE_CATEGORY[self.type]
+
+
+class Question(_Strict):
+    """A question-bank entry for career conversations."""
+
+    id: str = Field(pattern=SLUG)
+    text: str = Field(min_length=5, max_length=300)
+    stage: Stage
+    theme: str = "general"
+    purpose: str = ""
+    competencies: list[str] = Field(default_factory=list)
+    conversation_types: list[ConversationType] = Field(default_factory=list)
+    followups: list[str] = Field(default_factory=list, max_length=3)
+
+    @field_validator("text")
+    @classmethod
+    def _known_slots(cls, text: str) -> str:
+        unknown = set(_SLOT_RE.findall(text)) - QUESTION_SLOTS
+        if unknown:
+            raise ValueError(f"unknown slot(s) {sorted(unknown)}; allowed: {sorted(QUESTION_SLOTS)}")
+        return text
+
+    @property
+    def slots(self) -> set[str]:
+        return set(_SLOT_RE.findall(self.text))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the knowledge files, located by file and line."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One searchable knowledge item, as the retrieval layer sees it."""
+
+    id: str
+    kind: Literal["role", "competency", "resource", "question"]
+    title: str
+    text: str
+    metadata: dict[str, str | int]
+
+
+class Knowledge:
+    """The loaded, cross-checked knowledge of one organisation."""
+
+    def __init__(self, root: Path, families: list[Family], competencies: list[Competency], roles: list[Role],
+                 resources: list[Resource], questions: list[Question], job_families: dict[str, str]) -> None:
+        self.root = root
+        self.families = {f.id: f for f in families}
+        self.competencies = {c.id: c for c in competencies}
+        self.roles = {r.id: r for r in roles}
+        self.resources = {r.id: r for r in resources}
+        self.questions = {q.id: q for q in questions}
+        self.job_families = job_families
+
+    def role(self, role_id: str) -> Role:
+        return self.roles[role_id]
+
+    def competency(self, competency_id: str) -> Competency:
+        return self.competencies[competency_id]
+
+    def exists(self, knowledge_id: str) -> bool:
+        """Whether an id names any role, competency, resource or question."""
+        return any(knowledge_id in table for table in (self.roles, self.competencies, self.resources, self.questions))
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        """Every item as a search document; the text is what gets embedded and BM25-indexed."""
+        docs: list[Document] = []
+        for c in self.competencies.values():
+            levels = " ".join(f"Level {lv.level} {lv.title}: {' '.join(lv.behaviours)}" for lv in c.levels)
+            docs.append(Document(c.id, "competency", c.name,
+                                 f"{c.name}. {c.description} Keywords: {', '.join(c.keywords)}. {levels}",
+                                 {"kind": "competency", "family": c.family}))
+        for r in self.roles.values():
+            skills = ", ".join(self.competencies[cid].name for cid in r.core if cid in self.competencies)
+            aliases = f" Also called: {', '.join(r.aliases)}." if r.aliases else ""
+            docs.append(Document(r.id, "role", r.title,
+                                 f"{r.title}.{aliases} {r.summary} {' '.join(r.responsibilities)} Key skills: {skills}.",
+                                 {"kind": "role", "job_family": r.job_family, "track": r.track, "level": r.level}))
+        for res in self.resources.values():
+            names = ", ".join(self.competencies[b.competency].name for b in res.builds if b.competency in self.competencies)
+            docs.append(Document(res.id, "resource", res.title,
+                                 f"{res.title}. {res.description} Builds: {names}. Type: {res.type}.",
+                                 {"kind": "resource", "type": res.type, "category": res.category,
+                                  "level": min(b.from_level for b in res.builds)}))
+        for q in self.questions.values():
+            docs.append(Document(q.id, "question", q.text, f"{q.text} {q.purpose} Theme: {q.theme}.",
+                                 {"kind": "question", "stage": q.stage, "theme": q.theme}))
+        return docs
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+class _LineDict(dict):
+    """A mapping that remembers the line of each key (1-based)."""
+
+    lines: dict[Any, int]
+    line: int
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    mapping = _LineDict()
+    mapping.lines = {}
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The best line number for a pydantic error location inside raw YAML data."""
+    line = getattr(data, "line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, _LineDict) and part in node:
+            line = node.lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
+def _read_yaml(path: Path, problems: list[Problem], rel: str) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(rel, mark.line + 1 if mark else None, f"malformed YAML: {getattr(exc, 'problem', exc)}"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, None, f"cannot read file: {exc}"))
+    return None
+
+
+def _parse_list(raw: Any, key: str, model: type[BaseModel], rel: str, problems: list[Problem],
+                extra: dict[str, Any] | None = None) -> list[Any]:
+    """Validate each item of raw[key] on its own so one bad item does not hide the others."""
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        problems.append(Problem(rel, getattr(raw, "line", None), f"expected a top-level '{key}:' list"))
+        return []
+    items = []
+    for index, item in enumerate(raw[key]):
+        try:
+            payload = dict(item) if isinstance(item, dict) else item
+            if extra and isinstance(payload, dict):
+                payload = {**payload, **extra}
+            items.append(model.model_validate(payload))
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                ident = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
+                problems.append(Problem(rel, _line_of(raw, (key, index, *err["loc"])),
+                                        f"{key[:-1]} '{ident}': {where or 'item'}: {err['msg']}"))
+    return items
+
+
+def _duplicates(items: list[Any], kind: str, rel_of: dict[str, str], problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            problems.append(Problem(rel_of.get(item.id, "?"), None, f"duplicate {kind} id '{item.id}'"))
+        seen.add(item.id)
+
+
+def _cross_check(families: list[Family], competencies: list[Competency], roles: list[Role],
+                 resources: list[Resource], questions: list[Question], rel_of: dict[str, str],
+                 problems: list[Problem]) -> None:
+    family_ids = {f.id for f in families}
+    competency_ids = {c.id for c in competencies}
+    role_ids = {r.id for r in roles}
+    for c in competencies:
+        if c.family not in family_ids:
+            problems.append(Problem(rel_of[c.id], None, f"competency '{c.id}': unknown family '{c.family}'"))
+    for r in roles:
+        for cid in r.competencies:
+            if cid not in competency_ids:
+                problems.append(Problem(rel_of[r.id], None, f"role '{r.id}': unknown competency '{cid}'"))
+        for link_kind in ("next_roles", "lateral_roles"):
+            for target in getattr(r, link_kind):
+                if target not in role_ids:
+                    problems.append(Problem(rel_of[r.id], None, f"role '{r.id}': {link_kind} links to unknown role '{target}'"))
+                elif target == r.id:
+                    problems.append(Problem(rel_of[r.id], None, f"role '{r.id}': {link_kind} links to itself"))
+    for res in resources:
+        for b in res.builds:
+            if b.competency not in competency_ids:
+                problems.append(Problem(rel_of[res.id], None, f"resource '{res.id}': unknown competency '{b.competency}'"))
+    for q in questions:
+        for cid in q.competencies:
+            if cid not in competency_ids:
+                problems.append(Problem(rel_of[q.id], None, f"question '{q.id}': unknown competency '{cid}'"))
+
+
+def _locate_ids(problems: list[Problem], raw_by_file: dict[str, Any]) -> list[Problem]:
+    """Give cross-check problems (found after parsing) the line of the item they name."""
+    located = []
+    for p in problems:
+        if p.line is None and p.file in raw_by_file:
+            match = re.search(r"'([a-z0-9-]+)'", p.message)
+            line = _find_id_line(raw_by_file[p.file], match.group(1)) if match else None
+            p = Problem(p.file, line, p.message)
+        located.append(p)
+    return located
+
+
+def _find_id_line(raw: Any, ident: str) -> int | None:
+    if isinstance(raw, dict):
+        lines = []
+        for value in raw.values():
+            if isinstance(value, list):
+                lines += [item.lines.get("id") for item in value if isinstance(item, _LineDict) and item.get("id") == ident]
+        return lines[-1] if lines else None
+    return None
+
+
+def _collect(root: Path) -> tuple[Knowledge | None, list[Problem]]:
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), None, "knowledge directory does not exist")]
+    raw_by_file: dict[str, Any] = {}
+    rel_of: dict[str, str] = {}
+
+    def read(path: Path) -> tuple[str, Any]:
+        rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        raw_by_file[rel] = _read_yaml(path, problems, rel)
+        return rel, raw_by_file[rel]
+
+    families: list[Family] = []
+    competencies: list[Competency] = []
+    comp_path = root / "competencies.yaml"
+    if comp_path.exists():
+        rel, raw = read(comp_path)
+        if raw is not None:
+            families = _parse_list(raw, "families", Family, rel, problems)
+            competencies = _parse_list(raw, "competencies", Competency, rel, problems)
+            rel_of.update({c.id: rel for c in [*families, *competencies]})
+    else:
+        problems.append(Problem("competencies.yaml", None, "missing: the competency model is required"))
+
+    roles: list[Role] = []
+    job_families: dict[str, str] = {}
+    role_files = sorted((root / "roles").glob("*.y*ml")) if (root / "roles").is_dir() else []
+    if not role_files:
+        problems.append(Problem("roles/", None, "missing: at least one roles/<family>.yaml is required"))
+    for path in role_files:
+        rel, raw = read(path)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict) or not isinstance(raw.get("job_family"), str):
+            problems.append(Problem(rel, getattr(raw, "line", 1), "expected 'job_family:' and 'roles:' at the top level"))
+            continue
+        family = raw["job_family"]
+        job_families[family] = raw.get("name") or family
+        file_roles = _parse_list(raw, "roles", Role, rel, problems, extra={"job_family": family})
+        roles += file_roles
+        rel_of.update({r.id: rel for r in file_roles})
+
+    resources: list[Resource] = []
+    questions: list[Question] = []
+    for name, key, model, sink in (("resources.yaml", "resources", Resource, resources),
+                                   ("questions.yaml", "questions", Question, questions)):
+        if (root / name).exists():
+            rel, raw = read(root / name)
+            if raw is not None:
+                parsed = _parse_list(raw, key, model, rel, problems)
+                sink += parsed
+                rel_of.update({item.id: rel for item in parsed})
+
+    cross: list[Problem] = []
+    for items, kind in ((families, "family"), (competencies, "competency"), (roles, "role"),
+                        (resources, "resource"), (questions, "question")):
+        _duplicates(items, kind, rel_of, cross)
+    _cross_check(families, competencies, roles, resources, questions, rel_of, cross)
+    problems += _locate_ids(cross, raw_by_file)
+    if problems:
+        return None, problems
+    return Knowledge(root, families, competencies, roles, resources, questions, job_families), []
+
+
+def check_knowledge(root: Path) -> list[Problem]:
+    """Every problem in a knowledge directory, all at once (empty when valid)."""
+    return _collect(Path(root))[1]
+
+
+def load_knowledge(root: Path) -> Knowledge:
+    """Load and cross-check a knowledge directory; raise InvalidKnowledge listing every problem."""
+    knowledge, problems = _collect(Path(root))
+    if knowledge is None:
+        raise InvalidKnowledge([str(p) for p in problems])
+    return knowledge

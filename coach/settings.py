@@ -1,0 +1,65 @@
+"""All configuration in one pydantic-settings class: COACH_* environment variables and .env."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Coach configuration; every field is documented in the README's settings table."""
+
+    model_config = SettingsConfigDict(env_prefix="COACH_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path = Field(PROJECT_ROOT / "knowledge", description="Directory of the organisation's knowledge YAML.")
+    data_dir: Path = Field(PROJECT_ROOT / ".coach", description="Where the Chroma index, database and caches live.")
+    chroma_path: Path | None = Field(None, description="Persistent Chroma directory (default: DATA_DIR/chroma).")
+    chroma_host: str | None = Field(None, description="Use a Chroma server at this host instead of the local directory.")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Port of the Chroma server when CHROMA_HOST is set.")
+    collection_prefix: str = Field("coach", pattern=r"^[a-zA-Z0-9_-]{1,40}$", description="Prefix of the Chroma collection names.")
+    embedding_device: str = Field("cpu", description="torch device for the embedding model.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL (default: SQLite file DATA_DIR/coach.db).")
+
+    llm_provider: Literal["none", "openai"] = Field("none", description="'none': rules engine only; 'openai': any OpenAI-compatible endpoint.")
+    llm_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
+    llm_timeout_s: float = Field(30.0, gt=0, le=600, description="Timeout of one LLM request, seconds.")
+    llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM request (connection errors, 429, 5xx).")
+    llm_structured_method: Literal["function_calling", "json_schema", "json_mode"] = Field(
+        "function_calling", description="How structured output is requested; llama.cpp's server needs function_calling."
+    )
+    llm_redact: bool | None = Field(None, description="Redact e-mails and phone numbers before text leaves the machine (default: on for non-loopback endpoints).")
+    llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of LLM drafts.")
+
+    host: str = Field("127.0.0.1", description="API bind address for `coach serve`.")
+    port: int = Field(8000, ge=1, le=65535, description="API port for `coach serve`.")
+    seed_people_file: Path | None = Field(None, description="YAML of people and reporting lines to seed the store (make run uses the sample).")
+    max_body_bytes: int = Field(256_000, ge=1_000, le=10_000_000, description="Largest accepted request body, bytes.")
+    max_notes_chars: int = Field(20_000, ge=100, le=1_000_000, description="Longest accepted meeting notes, characters.")
+
+    @model_validator(mode="after")
+    def _check_llm(self) -> "Settings":
+        if self.llm_provider == "openai" and not (self.llm_base_url or self.llm_model):
+            raise ValueError("COACH_LLM_PROVIDER=openai needs COACH_LLM_MODEL (and COACH_LLM_BASE_URL for a non-OpenAI endpoint)")
+        return self
+
+    @property
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'coach.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once; tests pass their own Settings instead."""
+    return Settings()

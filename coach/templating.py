@@ -1,0 +1,36 @@
+"""One place to render jinja2 files: prompts for the LLM and output documents."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+_HERE = Path(__file__).parent
+PROMPTS_DIR = _HERE / "prompts"
+TEMPLATES_DIR = _HERE / "templates"
+
+
+@lru_cache(maxsize=2)
+def _environment(directory: str) -> Environment:
+    # StrictUndefined: a missing variable is a bug in the caller, never an empty string.
+    return Environment(
+        loader=FileSystemLoader(directory),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    """Render the LLM prompt `coach/prompts/<name>.j2`."""
+    return _environment(str(PROMPTS_DIR)).get_template(f"{name}.j2").render(**context)
+
+
+def render_document(name: str, **context: Any) -> str:
+    """Render the output document template `coach/templates/<name>.j2` (Markdown, e-mail)."""
+    return _environment(str(TEMPLATES_DIR)).get_template(f"{name}.j2").render(**context)

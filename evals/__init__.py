@@ -1,0 +1,1 @@
+"""Quality evaluations: datasets under evals/datasets, one suite per module in evals/suites."""

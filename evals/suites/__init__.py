@@ -1,0 +1,1 @@
+"""Eval suites. Each module exposes `run(limit: int | None = None) -> SuiteResult`."""
