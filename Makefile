@@ -26,6 +26,7 @@ index: install
 	$(BIN)/coach index
 
 run: index
+	$(BIN)/coach setup-local
 	$(BIN)/coach serve --host 127.0.0.1 --port 8000
 
 test: install

@@ -1,4 +1,4 @@
-"""The app factory: builds the engine once in the lifespan, mounts one router per resource."""
+"""The app factory: builds engine and store once in the lifespan, mounts one router per resource."""
 
 from __future__ import annotations
 
@@ -7,26 +7,41 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routes import health
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import commitments, development_maps, health, knowledge, questions, summaries
 from coach import __version__
 from coach.engine import Engine
 from coach.settings import Settings, get_settings
+from coach.store.store import Store
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    """A configured app; tests pass their own settings (or engine) instead of patching globals."""
+def create_app(settings: Settings | None = None, engine: Engine | None = None, store: Store | None = None) -> FastAPI:
+    """A configured app; tests pass their own settings, engine or store instead of patching globals."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.engine = engine or Engine(settings)
+        own_store = store is None
+        app.state.store = store or Store(settings.resolved_database_url)
+        if own_store:
+            app.state.store.migrate()
+            if settings.seed_people_file:
+                app.state.store.seed_people(settings.seed_people_file)
         # Load the model, knowledge and index before the first request, not during it.
         app.state.engine.searcher  # noqa: B018
         yield
+        if own_store:
+            app.state.store.close()
 
     app = FastAPI(title="Coach API", version=__version__, lifespan=lifespan,
-                  description="Career-conversation coach: questions, development maps, paths, follow-up summaries.")
+                  description="Career-conversation coach: questions, development maps, paths, follow-up summaries. "
+                              "Send `Authorization: Bearer <token>` (see `coach token create`).")
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
-    app.include_router(health.router, prefix="/v1")
+    for module in (health, knowledge, questions, development_maps, summaries, commitments):
+        app.include_router(module.router, prefix="/v1")
     return app

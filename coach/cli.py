@@ -168,6 +168,14 @@ def serve(host: Optional[str] = None, port: Optional[int] = None) -> None:
                 log_level="info")
 
 
+def _register() -> None:
+    # The command modules add themselves to `app`; imported last so they can use the helpers above.
+    from coach import cli_admin, cli_pipelines  # noqa: F401
+
+
+_register()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

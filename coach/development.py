@@ -1,0 +1,243 @@
+"""Development maps: from an aspiration to prioritised gaps, dated actions and check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from coach.engine import Engine
+from coach.errors import InvalidInput
+from coach.gaps import Gap, GapAnalysis, Rating, Strength, analyse_gaps, normalise_ratings
+from coach.knowledge import Knowledge, Resource, Role
+from coach.paths import CandidateRole, RoleRef, rank_target_roles, role_ref
+from coach.templating import render_document
+
+MAX_ACTIONS_PER_GAP = 3
+MAX_PRIORITY_GAPS = 5
+CATEGORY_ORDER = ("experience", "relationships", "training")  # 70/20/10: experience is chosen first
+SEQUENCE = {"training": 0, "relationships": 1, "experience": 2}  # learn, then be guided, then apply
+
+
+class Action(BaseModel):
+    """One concrete development action from the catalogue, with a milestone and a due date."""
+
+    resource_id: str
+    title: str
+    type: str
+    category: Literal["experience", "relationships", "training"]
+    competency_id: str
+    competency: str
+    owner: Literal["employee", "manager"]
+    milestone: str = Field(description="What will be observable when this is done (from the target level's behaviours).")
+    start: date
+    due: date
+    effort_hours: float
+
+
+class CheckIn(BaseModel):
+    """A planned check-in on the map's progress."""
+
+    date: date
+    focus: str
+
+
+class DevelopmentMap(BaseModel):
+    """The plan: target role, gaps, strengths, dated actions and check-ins."""
+
+    employee: str | None = None
+    current_role: RoleRef
+    target_role: RoleRef
+    candidates: list[CandidateRole]
+    horizon_months: int
+    start: date
+    end: date
+    gaps: list[Gap]
+    strengths: list[Strength]
+    disagreements: list[dict[str, int | str]]
+    actions: list[Action]
+    check_ins: list[CheckIn]
+    gaps_outside_horizon: list[str] = Field(default_factory=list, description="Competency ids whose actions do not fit.")
+    stretch_goals: list[Action] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    markdown: str = ""
+    source: str = "rules"
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` plus whole months, clamped to the month's last day."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _matching_resources(knowledge: Knowledge, gap: Gap, max_weeks: float) -> list[Resource]:
+    """Resources that build the competency from the current level toward the required one and fit the horizon."""
+    scored = []
+    for res in knowledge.resources.values():
+        for b in res.builds:
+            if b.competency != gap.competency_id or b.to_level <= gap.current or res.duration_weeks > max_weeks:
+                continue
+            # Prefer resources aimed at the person's level that reach the target level.
+            fit = abs(b.from_level - max(gap.current, 1)) + max(0, gap.required - b.to_level)
+            scored.append((fit, CATEGORY_ORDER.index(res.category), res.duration_weeks, res.id, res))
+    scored.sort(key=lambda t: t[:4])
+    return [row[-1] for row in scored]
+
+
+def _pick_mix(candidates: list[Resource], want: int) -> list[Resource]:
+    """Up to `want` resources, one per category first (experience, relationships, training)."""
+    chosen: list[Resource] = []
+    for category in CATEGORY_ORDER:
+        for res in candidates:
+            if res.category == category and res not in chosen:
+                chosen.append(res)
+                break
+        if len(chosen) >= want:
+            break
+    for res in candidates:
+        if len(chosen) >= want:
+            break
+        if res not in chosen:
+            chosen.append(res)
+    return chosen[:want]
+
+
+def _milestone(knowledge: Knowledge, gap_cid: str, level: int, resource: Resource) -> str:
+    behaviour = knowledge.competencies[gap_cid].level(level).behaviours[0].rstrip(".")
+    evidence = {"experience": "in the assignment's outcome", "relationships": "in examples agreed with the mentor or host",
+                "training": "by applying it in at least one piece of real work"}[resource.category]
+    return (f"{resource.title} completed, and at least two observed examples of level {level} "
+            f"({knowledge.competencies[gap_cid].level(level).title}): \"{behaviour}\", shown {evidence}.")
+
+
+def _owner(resource: Resource) -> Literal["employee", "manager"]:
+    # Stretch assignments and introductions need the manager to open the door; learning is the employee's.
+    return "manager" if resource.type in ("stretch-assignment", "shadowing") else "employee"
+
+
+def _schedule(knowledge: Knowledge, gaps: list[Gap], start: date, end: date) -> tuple[list[Action], list[str]]:
+    """Actions per priority gap, run in sequence within a gap and in parallel across gaps, inside the horizon."""
+    horizon_weeks = (end - start).days / 7
+    actions: list[Action] = []
+    outside: list[str] = []
+    for rank, gap in enumerate(gaps[:MAX_PRIORITY_GAPS]):
+        want = min(MAX_ACTIONS_PER_GAP, max(1, gap.delta + (1 if gap.weight > 1 else 0)))
+        picked = _pick_mix(_matching_resources(knowledge, gap, horizon_weeks), want)
+        # Lower-priority gaps start a little later so the first weeks are not overloaded.
+        cursor = start + timedelta(weeks=2 * rank)
+        fitted = 0
+        for res in sorted(picked, key=lambda r: SEQUENCE[r.category]):
+            due = cursor + timedelta(weeks=res.duration_weeks)
+            if due > end:
+                continue
+            actions.append(Action(resource_id=res.id, title=res.title, type=res.type, category=res.category,
+                                  competency_id=gap.competency_id, competency=gap.competency, owner=_owner(res),
+                                  milestone=_milestone(knowledge, gap.competency_id, gap.required, res),
+                                  start=cursor, due=due, effort_hours=res.effort_hours))
+            cursor = due
+            fitted += 1
+        if fitted == 0:
+            outside.append(gap.competency_id)
+    outside += [g.competency_id for g in gaps[MAX_PRIORITY_GAPS:]]
+    actions.sort(key=lambda a: (a.due, a.start, a.resource_id))
+    return actions, outside
+
+
+def _check_ins(start: date, end: date, actions: list[Action]) -> list[CheckIn]:
+    every = 4 if (end - start).days <= 190 else 6  # short plans need closer follow-up
+    check_ins = []
+    when = start + timedelta(weeks=every)
+    while when <= end:
+        due_since = [a.title for a in actions if when - timedelta(weeks=every) < a.due <= when]
+        focus = f"Review: {', '.join(due_since)}" if due_since else "Progress on the open actions and any blockers"
+        check_ins.append(CheckIn(date=when, focus=focus))
+        when += timedelta(weeks=every)
+    if not check_ins or check_ins[-1].date != end:
+        check_ins.append(CheckIn(date=end, focus="End of plan: review the milestones against the target role"))
+    return check_ins
+
+
+def _stretch_goals(knowledge: Knowledge, analysis: GapAnalysis, start: date, end: date) -> list[Action]:
+    """For someone with no gaps: grow the strongest competencies one level further."""
+    goals = []
+    for strength in analysis.strengths[:3]:
+        if strength.current >= 5:
+            continue
+        pseudo = Gap(competency_id=strength.competency_id, competency=strength.competency, current=strength.current,
+                     required=strength.current + 1, delta=1, assumed=strength.assumed, weight=1.0, priority=1.0,
+                     required_behaviours=knowledge.competencies[strength.competency_id].level(strength.current + 1).behaviours)
+        actions, _ = _schedule(knowledge, [pseudo], start, end)
+        goals += actions[:1]
+    return goals
+
+
+def build_development_map(engine: Engine, current_role: str, *, aspiration: str = "", target_role: str | None = None,
+                          ratings: dict | None = None, horizon_months: int = 12, start: date | None = None,
+                          employee: str | None = None) -> DevelopmentMap:
+    """A dated development map toward the target role (or the best role for the aspiration)."""
+    if not 1 <= horizon_months <= 60:
+        raise InvalidInput("horizon_months: must be between 1 and 60", field="horizon_months")
+    if not target_role and not aspiration.strip():
+        raise InvalidInput("aspiration: give an aspiration or a target_role", field="aspiration")
+    knowledge = engine.knowledge
+    current = engine.resolve_role(current_role, field="current_role")
+    rating_map = normalise_ratings(ratings)
+    unknown = [cid for cid in rating_map if cid not in knowledge.competencies]
+    if unknown:
+        engine.resolve_competency(unknown[0], field=f"ratings.{unknown[0]}")
+    candidates = rank_target_roles(engine, current, aspiration, top=3)
+    if target_role:
+        target = engine.resolve_role(target_role, field="target_role")
+    elif candidates:
+        target = knowledge.roles[candidates[0].id]
+    else:
+        raise InvalidInput("aspiration: no role matches it; name a target_role", field="aspiration")
+    start = start or date.today()
+    end = _end(start, horizon_months)
+    analysis = analyse_gaps(knowledge, current, target, rating_map)
+    actions, outside = _schedule(knowledge, analysis.gaps, start, end)
+    notes = _notes(current, target, analysis, outside, knowledge)
+    stretch = _stretch_goals(knowledge, analysis, start, end) if not analysis.gaps else []
+    dev_map = DevelopmentMap(
+        employee=employee, current_role=role_ref(current), target_role=role_ref(target), candidates=candidates,
+        horizon_months=horizon_months, start=start, end=end, gaps=analysis.gaps, strengths=analysis.strengths,
+        disagreements=analysis.disagreements, actions=actions, check_ins=_check_ins(start, end, actions),
+        gaps_outside_horizon=outside, stretch_goals=stretch, notes=notes,
+    )
+    dev_map.markdown = render_document("development_map.md", map=dev_map)
+    return dev_map
+
+
+def _end(start: date, months: int) -> date:
+    return add_months(start, months)
+
+
+def _notes(current: Role, target: Role, analysis: GapAnalysis, outside: list[str], knowledge: Knowledge) -> list[str]:
+    notes = []
+    if target.id == current.id or target.level < current.level or (target.level == current.level and not analysis.gaps):
+        lateral = ", ".join(knowledge.roles[r].title for r in current.lateral_roles[:3])
+        up = ", ".join(knowledge.roles[r].title for r in current.next_roles[:2])
+        notes.append(f"{target.title} is at or below the current level of {current.title}. "
+                     f"For growth consider a step up ({up or 'none listed'}) or a lateral move ({lateral or 'none listed'}).")
+    if not analysis.gaps:
+        notes.append("No competency gaps for the target role: the plan sets stretch goals on the strongest competencies.")
+    if outside:
+        names = ", ".join(knowledge.competencies[c].name for c in outside)
+        notes.append(f"Not covered inside the horizon: {names}. Extend the horizon or plan them for the next cycle.")
+    assumed = [g.competency for g in analysis.gaps if g.assumed]
+    if assumed:
+        notes.append(f"Assumed from the current role's requirements (no rating given): {', '.join(assumed)}.")
+    for d in analysis.disagreements:
+        notes.append(f"Self ({d['self']}) and manager ({d['manager']}) ratings of {d['competency']} differ by "
+                     f"{abs(int(d['self']) - int(d['manager']))} levels: worth discussing before committing to actions.")
+    return notes
+
+
+__all__ = ["Action", "CheckIn", "DevelopmentMap", "build_development_map", "add_months", "Rating"]

@@ -1,0 +1,85 @@
+"""After a conversation: store the notes first, then summarise them and keep the commitments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from coach.engine import Engine
+from coach.errors import CoachError, InvalidInput, PayloadTooLarge
+from coach.summaries import FollowUpSummary, Participant, draft_summary
+
+MAX_PARTICIPANTS = 20
+COMPETENCY_LINK_MIN_SIMILARITY = 0.35
+
+
+class StoredSummary(FollowUpSummary):
+    """A summary with the ids it was stored under."""
+
+    note_id: str | None = None
+    commitment_ids: list[str] = Field(default_factory=list)
+    replayed: bool = Field(False, description="True when an Idempotency-Key matched an earlier request.")
+
+
+def validate_notes(notes: str, meeting_date: date, participants: list[Participant], *, max_chars: int,
+                   today: date | None = None) -> None:
+    """Reject what cannot be summarised, naming the field and the limit."""
+    if len(notes) > max_chars:
+        raise PayloadTooLarge(f"notes: {len(notes)} characters is over the limit of {max_chars}", field="notes")
+    if not notes.strip():
+        raise InvalidInput("notes: must not be empty", field="notes")
+    bad = [c for c in notes if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd"]
+    if bad:
+        raise InvalidInput(f"notes: contains {len(bad)} non-text character(s) (control bytes or undecodable data)",
+                           field="notes")
+    if meeting_date > (today or date.today()):
+        raise InvalidInput(f"meeting_date: {meeting_date.isoformat()} is in the future", field="meeting_date")
+    if not participants:
+        raise InvalidInput("participants: at least one manager and one employee are needed", field="participants")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise InvalidInput(f"participants: at most {MAX_PARTICIPANTS}", field="participants")
+    roles = {p.role for p in participants}
+    if "employee" not in roles or "manager" not in roles:
+        raise InvalidInput("participants: need one participant with role 'manager' and one with role 'employee'",
+                           field="participants")
+
+
+def competency_linker(engine: Engine) -> Callable[[str], list[str]]:
+    """Links a commitment's action to competencies by meaning (best one or two above a floor)."""
+
+    def link(text: str) -> list[str]:
+        hits = engine.search(text, kind="competency", top=2)
+        return [h.id for h in hits if (h.similarity or 0) >= COMPETENCY_LINK_MIN_SIMILARITY]
+
+    return link
+
+
+def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_id: str, notes: str,
+                        meeting_date: date, participants: list[Participant], idempotency_key: str | None = None,
+                        summarise: Callable[..., FollowUpSummary] | None = None) -> StoredSummary:
+    """Save the notes, then summarise; a failure after saving leaves the notes stored and marked failed."""
+    validate_notes(notes, meeting_date, participants, max_chars=engine.settings.max_notes_chars)
+    note, created = store.save_note(employee_id, author_id, meeting_date, notes, idempotency_key=idempotency_key)
+    if not created and note.summary_json:
+        replay = StoredSummary.model_validate(note.summary_json)
+        replay.replayed = True
+        return replay
+    try:
+        summary = (summarise or _rules_summary(engine))(notes, meeting_date, participants)
+    except CoachError as exc:
+        store.mark_note_failed(note.id, exc.message)
+        raise
+    stored = StoredSummary(**summary.model_dump(), note_id=note.id)
+    commitments = [c.model_dump(mode="json") for c in summary.commitments]
+    stored.commitment_ids = store.mark_note_summarized(note.id, stored.model_dump(mode="json"), commitments)
+    return stored
+
+
+def _rules_summary(engine: Engine) -> Callable[..., FollowUpSummary]:
+    def run(notes: str, meeting_date: date, participants: list[Participant]) -> FollowUpSummary:
+        return draft_summary(notes, meeting_date, participants, link_competencies=competency_linker(engine))
+
+    return run

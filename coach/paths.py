@@ -1,0 +1,296 @@
+"""Career paths over the role graph: progression links plus competency similarity, ranked by fit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+from statistics import median
+
+from pydantic import BaseModel, Field
+
+from coach.engine import Engine
+from coach.errors import InvalidInput
+from coach.gaps import Gap, Rating, TrackMove, analyse_gaps, classify_move, distance, normalise_ratings
+from coach.knowledge import Knowledge, Role
+
+MAX_STEPS = 3
+SIMILAR_NEIGHBOURS = 2     # competency-similar roles added as lateral edges per role
+WEEKS_PER_LEVEL_FALLBACK = 12.0
+WEEKS_PER_MONTH = 4.345
+MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
+
+
+class RoleRef(BaseModel):
+    """A role by id and title."""
+
+    id: str
+    title: str
+
+
+class PathStep(BaseModel):
+    """One move along a path."""
+
+    role: RoleRef
+    move: TrackMove
+    via: str = Field(description="next_roles, lateral_roles or competency-similarity: why the graph has this edge.")
+    distance: int = Field(description="Competency levels to gain for this step.")
+    top_gaps: list[Gap]
+    estimated_months: float
+
+
+class CareerPath(BaseModel):
+    """A ranked path of 1 to 3 steps from the current role."""
+
+    category: TrackMove
+    steps: list[PathStep]
+    total_months: float
+    interest_fit: float | None = Field(description="Similarity of the final role to the stated interests (0..1).")
+    score: float
+    explanation: str
+
+
+class PathExploration(BaseModel):
+    """The answer to 'what could I grow into?'."""
+
+    current_role: RoleRef
+    interests: str
+    paths: list[CareerPath]
+    source: str = "rules"
+
+
+def role_ref(role: Role) -> RoleRef:
+    return RoleRef(id=role.id, title=role.title)
+
+
+def _vector(role: Role, competency_ids: list[str]) -> list[float]:
+    return [float(role.competencies.get(cid, 0)) for cid in competency_ids]
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+@lru_cache(maxsize=8)
+def role_graph(knowledge: Knowledge) -> dict[str, list[tuple[str, str]]]:
+    """Edges role -> (role, via). Lateral links count both ways; similar roles fill gaps in the links."""
+    ids = sorted(knowledge.competencies)
+    vectors = {rid: _vector(r, ids) for rid, r in knowledge.roles.items()}
+    edges: dict[str, list[tuple[str, str]]] = {rid: [] for rid in knowledge.roles}
+
+    def add(a: str, b: str, via: str) -> None:
+        if a != b and b not in {t for t, _ in edges[a]}:
+            edges[a].append((b, via))
+
+    for rid, role in sorted(knowledge.roles.items()):
+        for nxt in role.next_roles:
+            add(rid, nxt, "next_roles")
+        for lat in role.lateral_roles:
+            add(rid, lat, "lateral_roles")
+            add(lat, rid, "lateral_roles")
+    for rid, role in sorted(knowledge.roles.items()):
+        similar = sorted(
+            (other for oid, other in knowledge.roles.items()
+             if oid != rid and other.level in (role.level, role.level + 1)),
+            key=lambda o: (-_cosine(vectors[rid], vectors[o.id]), o.id),
+        )
+        for other in similar[:SIMILAR_NEIGHBOURS]:
+            add(rid, other.id, "competency-similarity")
+    return edges
+
+
+@lru_cache(maxsize=8)
+def _weeks_per_level(knowledge: Knowledge) -> dict[tuple[str, int], float]:
+    """Median duration of the resources that lift a competency from each level (computed once)."""
+    table: dict[tuple[str, int], float] = {}
+    for cid in knowledge.competencies:
+        for level in range(1, 5):
+            durations = [res.duration_weeks for res in knowledge.resources.values() for b in res.builds
+                         if b.competency == cid and b.from_level <= level < b.to_level]
+            table[(cid, level)] = median(durations) if durations else WEEKS_PER_LEVEL_FALLBACK
+    return table
+
+
+def weeks_for_gap(knowledge: Knowledge, gap: Gap) -> float:
+    """Typical calendar weeks to close a gap: the median matching resource for each level to climb."""
+    table = _weeks_per_level(knowledge)
+    return sum(table.get((gap.competency_id, max(level, 1)), WEEKS_PER_LEVEL_FALLBACK)
+               for level in range(gap.current, gap.required))
+
+
+def estimate_months(knowledge: Knowledge, gaps: list[Gap], move: TrackMove) -> float:
+    """Gaps are worked on in parallel: the longest sets the pace, the others add a quarter of theirs."""
+    weeks = sorted((weeks_for_gap(knowledge, g) for g in gaps), reverse=True)
+    if not weeks:
+        return float(MIN_MONTHS[move])
+    months = (weeks[0] + 0.25 * sum(weeks[1:])) / WEEKS_PER_MONTH
+    return round(max(months, MIN_MONTHS[move]), 1)
+
+
+def interest_fit(engine: Engine, interests: str) -> dict[str, float]:
+    """Similarity (0..1) of every role to the interests text, from hybrid search."""
+    if not interests.strip():
+        return {}
+    hits = engine.search(interests, kind="role", top=len(engine.knowledge.roles))
+    if not hits:
+        return {}
+    best = hits[0].score
+    # Fused rank scores mix meaning and words; scale them to 0..1 against the best match.
+    return {h.id: round(h.score / best, 4) for h in hits if best > 0}
+
+
+def _walks(graph: dict[str, list[tuple[str, str]]], knowledge: Knowledge, start: str) -> Iterable[list[tuple[str, str]]]:
+    """Simple paths of 1..MAX_STEPS edges that never step down a level."""
+    stack: list[list[tuple[str, str]]] = [[(start, "start")]]
+    while stack:
+        walk = stack.pop()
+        here = walk[-1][0]
+        if len(walk) > 1:
+            yield walk[1:]
+        if len(walk) > MAX_STEPS:
+            continue
+        seen = {rid for rid, _ in walk}
+        for nxt, via in graph[here]:
+            if nxt not in seen and knowledge.roles[nxt].level >= knowledge.roles[here].level:
+                stack.append([*walk, (nxt, via)])
+
+
+def explore_paths(engine: Engine, current_role: str, interests: str = "", ratings: dict | None = None,
+                  *, limit: int = 6) -> PathExploration:
+    """Up to `limit` ranked paths from the current role: up, lateral, expert IC and management tracks."""
+    if not 1 <= limit <= 20:
+        raise InvalidInput("limit: must be between 1 and 20", field="limit")
+    knowledge = engine.knowledge
+    current = engine.resolve_role(current_role, field="current_role")
+    rating_map = normalise_ratings(ratings)
+    fit = interest_fit(engine, interests)
+    graph = role_graph(knowledge)
+    candidates: list[CareerPath] = []
+    for walk in _walks(graph, knowledge, current.id):
+        candidates.append(_build_path(knowledge, current, walk, rating_map, fit))
+    candidates.sort(key=lambda p: (-p.score, len(p.steps), [s.role.id for s in p.steps]))
+    return PathExploration(current_role=role_ref(current), interests=interests, paths=_diverse(candidates, limit))
+
+
+def _build_path(knowledge: Knowledge, current: Role, walk: list[tuple[str, str]], ratings: dict[str, Rating],
+                fit: dict[str, float]) -> CareerPath:
+    steps: list[PathStep] = []
+    here = current
+    step_ratings = ratings
+    for rid, via in walk:
+        target = knowledge.roles[rid]
+        analysis = analyse_gaps(knowledge, here, target, step_ratings)
+        move = classify_move(here, target)
+        steps.append(PathStep(role=role_ref(target), move=move, via=via, distance=distance(analysis.gaps),
+                              top_gaps=analysis.gaps[:3],
+                              estimated_months=estimate_months(knowledge, analysis.gaps, move)))
+        # After a step the person is assumed to meet that role's levels (or keep higher ones).
+        levels = {cid: max(target.competencies.get(cid, 0), _level(step_ratings, here, cid)) for cid in knowledge.competencies}
+        step_ratings = {cid: Rating(manager=level) for cid, level in levels.items() if level > 0}
+        here = target
+    final = knowledge.roles[walk[-1][0]]
+    category = classify_move(current, final)
+    total_months = round(sum(s.estimated_months for s in steps), 1)
+    fit_value = fit.get(final.id) if fit else None
+    closeness = 1.0 / (1.0 + total_months / 12.0)
+    # Interests decide first when given; then short, direct and explicitly linked paths win.
+    linked = sum(1 for s in steps if s.via != "competency-similarity") / len(steps)
+    score = (2.0 * (fit_value or 0.0)) + closeness + 0.3 * linked - 0.15 * (len(steps) - 1)
+    return CareerPath(category=category, steps=steps, total_months=total_months, interest_fit=fit_value,
+                      score=round(score, 4), explanation=_explain(current, steps, category, fit_value))
+
+
+def _level(ratings: dict[str, Rating], role: Role, cid: str) -> int:
+    rating = ratings.get(cid)
+    if rating is not None and rating.current is not None:
+        return rating.current
+    return role.competencies.get(cid, 0)
+
+
+def _diverse(paths: list[CareerPath], limit: int) -> list[CareerPath]:
+    """Best path per category first (so every track is shown), then the rest by score; one path per final role."""
+    chosen: list[CareerPath] = []
+    finals: set[str] = set()
+    for category in ("up", "lateral", "expert-ic", "management"):
+        for path in paths:
+            if path.category == category and path.steps[-1].role.id not in finals:
+                chosen.append(path)
+                finals.add(path.steps[-1].role.id)
+                break
+    for path in paths:
+        if len(chosen) >= limit:
+            break
+        if path.steps[-1].role.id not in finals and path.category != "down":
+            chosen.append(path)
+            finals.add(path.steps[-1].role.id)
+    chosen = chosen[:limit]
+    chosen.sort(key=lambda p: -p.score)
+    return chosen
+
+
+def _explain(current: Role, steps: list[PathStep], category: TrackMove, fit: float | None) -> str:
+    names = {"up": "a step up the ladder", "lateral": "a lateral move", "expert-ic": "the expert individual-contributor track",
+             "management": "the management track", "down": "a step to a less senior role"}
+    route = " then ".join(s.role.title for s in steps)
+    first_gaps = ", ".join(f"{g.competency} ({g.current} to {g.required})" for g in steps[0].top_gaps) or "no competency gaps"
+    total = sum(s.estimated_months for s in steps)
+    text = (f"From {current.title}, this is {names[category]}: {route}. "
+            f"The first step needs {first_gaps}; the whole path is about {total:.0f} months at a typical pace "
+            f"({sum(s.distance for s in steps)} competency levels to gain).")
+    if fit is not None:
+        strength = "closely" if fit >= 0.8 else "partly" if fit >= 0.5 else "loosely"
+        text += f" It matches the stated interests {strength} ({fit:.2f} of the best match)."
+    return text
+
+
+class CandidateRole(BaseModel):
+    """A role the aspiration may point to, with why."""
+
+    id: str
+    title: str
+    score: float
+    reasons: list[str]
+
+
+def reachable(knowledge: Knowledge, start: str) -> dict[str, int]:
+    """Steps needed to reach each role from `start` over the role graph (at most MAX_STEPS)."""
+    graph = role_graph(knowledge)
+    steps = {start: 0}
+    frontier = [start]
+    for depth in range(1, MAX_STEPS + 1):
+        nxt = []
+        for rid in frontier:
+            for other, _ in graph[rid]:
+                if other not in steps:
+                    steps[other] = depth
+                    nxt.append(other)
+        frontier = nxt
+    return steps
+
+
+def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, top: int = 3) -> list[CandidateRole]:
+    """The roles an aspiration most likely means, favouring ones reachable from the current role."""
+    if not aspiration.strip():
+        return []
+    fit = interest_fit(engine, aspiration)
+    knowledge = engine.knowledge
+    hops = reachable(knowledge, current.id) if current else {}
+    scored: list[CandidateRole] = []
+    for rid, similarity in fit.items():
+        role = knowledge.roles[rid]
+        if current is not None and rid == current.id:
+            continue
+        reasons = [f"matches the aspiration ({similarity:.2f} of the best match)"]
+        score = similarity
+        if current is not None:
+            if rid in hops:
+                score += 0.15 / hops[rid]
+                reasons.append(f"{hops[rid]} step(s) from {current.title} on the role graph")
+            if role.level < current.level:
+                score -= 0.3
+                reasons.append(f"below the current level ({role.level} < {current.level})")
+        scored.append(CandidateRole(id=rid, title=role.title, score=round(score, 4), reasons=reasons))
+    scored.sort(key=lambda c: (-c.score, c.id))
+    return scored[:top]

@@ -1,0 +1,272 @@
+"""Question suggestions for a career conversation: an open, personal, grounded arc from the question bank."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from coach.checker import check_question
+from coach.context import extract_topic
+from coach.engine import Engine
+from coach.gaps import Gap, analyse_gaps, normalise_ratings
+from coach.knowledge import STAGES, Question, Role
+from coach.paths import RoleRef, rank_target_roles, role_ref
+
+ConversationType = Literal["career-check-in", "performance-review", "quarterly-reflection", "new-in-role"]
+STAGE_WEIGHTS = {"reflect": 1.5, "aspire": 1.4, "explore": 1.2, "gaps": 1.6, "support": 1.1, "commit": 1.0}
+SHORT_ARCS = {3: ("reflect", "aspire", "commit"), 4: ("reflect", "aspire", "gaps", "commit"),
+              5: ("reflect", "aspire", "gaps", "support", "commit")}
+NEAR_DUPLICATE = 0.86  # cosine similarity above which two questions ask the same thing
+PERSONAL_SLOTS = ("target_role", "competency", "context", "commitment")
+MAX_TEXT = 4000
+
+
+class OpenCommitment(BaseModel):
+    """A commitment still open from an earlier conversation."""
+
+    action: str = Field(min_length=1, max_length=500)
+    due: date | None = None
+    overdue: bool = False
+
+
+class QuestionRequest(BaseModel):
+    """Who the conversation is with and what kind of conversation it is."""
+
+    name: str = Field("", max_length=100, description="The employee's name.")
+    role: str = Field(min_length=1, max_length=200, description="Current role: id, title or free text.")
+    aspiration: str = Field("", max_length=2000, description="Aspirations in the employee's own words; may be empty.")
+    target_role: str | None = Field(None, max_length=200, description="Target role id or title, if known.")
+    horizon_months: int | None = Field(None, ge=1, le=60)
+    ratings: dict[str, int | dict] | None = Field(None, description="Competency ratings 1..5 (or {self, manager}).")
+    context: str = Field("", max_length=MAX_TEXT, description="Recent context, e.g. notes from the last session.")
+    open_commitments: list[OpenCommitment] = Field(default_factory=list, max_length=50)
+    conversation_type: ConversationType = "career-check-in"
+    count: int = Field(8, ge=3, le=15, description="How many questions, 3 to 15.")
+
+
+class SuggestedQuestion(BaseModel):
+    """One question of the arc, with why it is there and what it draws on."""
+
+    text: str
+    stage: str
+    purpose: str
+    rationale: str
+    sources: list[str] = Field(description="Knowledge ids this question draws on (question bank, roles, competencies).")
+    followups: list[str]
+    personalised_with: list[str] = Field(default_factory=list, description="Which personal details the text uses.")
+
+
+class QuestionSet(BaseModel):
+    """The suggested conversation arc."""
+
+    questions: list[SuggestedQuestion]
+    source: Literal["rules", "llm"] = "rules"
+    current_role: RoleRef
+    target_role: RoleRef | None = None
+    focus_gaps: list[str] = Field(default_factory=list, description="Gap competency ids the arc covers.")
+    context_topic: str | None = None
+    llm_rejected: str | None = None
+
+
+def plan_arc(count: int, *, discovery: bool = False) -> list[str]:
+    """How many questions per stage, in conversation order (at least four stages from six questions)."""
+    if count in SHORT_ARCS:
+        stages = list(SHORT_ARCS[count])
+        if discovery:
+            stages = [("explore" if s == "gaps" else s) for s in stages]
+        return stages
+    weights = dict(STAGE_WEIGHTS)
+    if discovery:  # no aspiration yet: spend the time finding one rather than on gaps to a target
+        weights.update(aspire=2.2, explore=1.8, gaps=0.8)
+    extra = count - len(STAGES)
+    total = sum(weights.values())
+    shares = {s: extra * w / total for s, w in weights.items()}
+    counts = {s: 1 + math.floor(shares[s]) for s in STAGES}
+    leftover = count - sum(counts.values())
+    for stage in sorted(STAGES, key=lambda s: (-(shares[s] - math.floor(shares[s])), STAGES.index(s)))[:leftover]:
+        counts[stage] += 1
+    return [s for s in STAGES for _ in range(counts[s])]
+
+
+class _Slots:
+    """Values for the question-bank slots; competencies rotate so the arc covers several gaps."""
+
+    def __init__(self, name: str, current: Role, target: Role | None, gaps: list[Gap], topic: str | None,
+                 commitments: list[OpenCommitment]) -> None:
+        self.name, self.current, self.target, self.gaps, self.topic = name, current, target, gaps, topic
+        self.commitments = sorted(commitments, key=lambda c: (not c.overdue, c.due or date.max))
+        self.next_gap = 0
+        self.next_commitment = 0
+
+    def available(self) -> set[str]:
+        have = {"current_role"}
+        if self.name:
+            have.add("name")
+        if self.target:
+            have.add("target_role")
+        if self.gaps:
+            have.add("competency")
+        if self.topic:
+            have.add("context")
+        if self.commitments:
+            have.add("commitment")
+        return have
+
+    def fill(self, question: Question) -> tuple[str, list[str], dict[str, str]]:
+        """The text with slots filled, the knowledge ids it used, and the slot values."""
+        values: dict[str, str] = {"current_role": self.current.title, "name": self.name}
+        used_ids: list[str] = []
+        if "target_role" in question.slots and self.target:
+            values["target_role"] = self.target.title
+            used_ids.append(self.target.id)
+        if "current_role" in question.slots:
+            used_ids.append(self.current.id)
+        if "competency" in question.slots and self.gaps:
+            gap = self.gaps[self.next_gap % len(self.gaps)]
+            self.next_gap += 1
+            values["competency"] = gap.competency
+            used_ids.append(gap.competency_id)
+        if "context" in question.slots and self.topic:
+            values["context"] = self.topic
+        if "commitment" in question.slots and self.commitments:
+            values["commitment"] = _commitment_phrase(self.commitments[self.next_commitment % len(self.commitments)])
+            self.next_commitment += 1
+        return _format(question.text, values), used_ids, values
+
+
+def _format(text: str, values: dict[str, str]) -> str:
+    out = text
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out[0].upper() + out[1:] if out else out
+
+
+def _commitment_phrase(commitment: OpenCommitment) -> str:
+    action = commitment.action.strip().rstrip(".")
+    return action[0].lower() + action[1:] if action[:2] != action[:2].upper() else action
+
+
+def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
+    """An ordered arc of open, non-leading questions personalised to the employee and grounded in the knowledge."""
+    knowledge = engine.knowledge
+    current = engine.resolve_role(request.role, field="role")
+    target = engine.resolve_role(request.target_role, field="target_role") if request.target_role else None
+    if target is None and request.aspiration.strip():
+        candidates = rank_target_roles(engine, current, request.aspiration, top=1)
+        target = knowledge.roles[candidates[0].id] if candidates else None
+    ratings = normalise_ratings(request.ratings)
+    for cid in ratings:
+        if cid not in knowledge.competencies:
+            engine.resolve_competency(cid, field=f"ratings.{cid}")
+    gaps = analyse_gaps(knowledge, current, target, ratings).gaps[:3] if target else []
+    topic = extract_topic(request.context) if request.context else None
+    slots = _Slots(request.name.strip(), current, target, gaps, topic, request.open_commitments)
+    discovery = not request.aspiration.strip() and target is None
+    arc = plan_arc(request.count, discovery=discovery)
+    profile = " ".join(filter(None, [request.aspiration, request.context, target.title if target else "",
+                                     " ".join(g.competency for g in gaps)])) or current.title
+    picked = _pick(engine, arc, request, slots, profile, discovery)
+    return QuestionSet(questions=picked, current_role=role_ref(current), target_role=role_ref(target) if target else None,
+                       focus_gaps=[g.competency_id for g in gaps], context_topic=topic)
+
+
+def _candidates(engine: Engine, stage: str, request: QuestionRequest, slots: _Slots, profile: str,
+                discovery: bool) -> list[tuple[float, Question]]:
+    knowledge = engine.knowledge
+    relevance = {h.id: h.score for h in engine.search(profile, kind="question", top=200, stage=stage)}
+    best = max(relevance.values(), default=1.0) or 1.0
+    available = slots.available()
+    gap_ids = {g.competency_id for g in slots.gaps}
+    scored = []
+    for q in knowledge.questions.values():
+        if q.stage != stage or not q.slots <= available:
+            continue
+        if q.conversation_types and request.conversation_type not in q.conversation_types:
+            continue
+        score = relevance.get(q.id, 0.0) / best
+        personal = [s for s in PERSONAL_SLOTS if s in q.slots]
+        score += 2.0 * len(personal)  # personal details make a question land: prefer them when known
+        score += 1.0 if set(q.competencies) & gap_ids else 0.0
+        score += 0.5 if request.conversation_type in q.conversation_types else 0.0
+        if discovery and q.theme == "discovery":
+            score += 1.5
+        if "commitment" in q.slots:
+            score += 1.0  # open commitments come first in a follow-up conversation
+        scored.append((score, q))
+    scored.sort(key=lambda t: (-t[0], t[1].id))
+    return scored
+
+
+def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slots, profile: str,
+          discovery: bool) -> list[SuggestedQuestion]:
+    chosen: list[SuggestedQuestion] = []
+    vectors: list[np.ndarray] = []
+    used: set[str] = set()
+    per_stage: dict[str, list[tuple[float, Question]]] = {}
+    for stage in arc:
+        if stage not in per_stage:
+            per_stage[stage] = _candidates(engine, stage, request, slots, profile, discovery)
+        for _, question in per_stage[stage]:
+            if question.id in used:
+                continue
+            state = (slots.next_gap, slots.next_commitment)
+            text, ids, values = slots.fill(question)
+            if not check_question(text).ok:
+                slots.next_gap, slots.next_commitment = state
+                continue
+            vector = np.asarray(engine.embeddings.embed_query(text))
+            if any(float(vector @ other) >= NEAR_DUPLICATE for other in vectors):
+                slots.next_gap, slots.next_commitment = state
+                continue
+            used.add(question.id)
+            vectors.append(vector)
+            chosen.append(_suggestion(question, text, ids, values, slots, request))
+            break
+    return chosen
+
+
+def _suggestion(question: Question, text: str, ids: list[str], values: dict[str, str], slots: _Slots,
+                request: QuestionRequest) -> SuggestedQuestion:
+    personal = [s for s in PERSONAL_SLOTS if s in question.slots]
+    followups = []
+    for probe in question.followups:
+        missing = {s for s in ("target_role", "competency", "context", "commitment", "name") if "{" + s + "}" in probe
+                   and s not in values}
+        filled = _format(probe, values)
+        if not missing and check_question(filled).ok:
+            followups.append(filled)
+    sources = list(dict.fromkeys([question.id, *ids, *question.competencies]))
+    return SuggestedQuestion(text=text, stage=question.stage, purpose=question.purpose or f"{question.stage} stage",
+                             rationale=_rationale(question, values, slots, request), sources=sources,
+                             followups=followups[:2], personalised_with=personal)
+
+
+def _rationale(question: Question, values: dict[str, str], slots: _Slots, request: QuestionRequest) -> str:
+    who = slots.name or "The employee"
+    parts = []
+    if "commitment" in values:
+        parts.append(f"follows up the open commitment '{values['commitment']}'")
+    if "context" in values:
+        parts.append(f"picks up {values['context']} from the recent context")
+    if "target_role" in values:
+        parts.append(f"ties the conversation to {values['target_role']}, where {who} is heading")
+    if "competency" in values:
+        gap = next(g for g in slots.gaps if g.competency == values["competency"])
+        target = slots.target.title if slots.target else "the target role"
+        parts.append(f"explores {gap.competency}, a gap for {target} ({gap.current} now, {gap.required} needed)")
+    if not parts:
+        generic = {
+            "reflect": "opens on recent work so the conversation starts from evidence",
+            "aspire": "lets them say what they want in their own words" if request.aspiration.strip()
+            else "helps surface an aspiration, since none has been stated yet",
+            "explore": "widens the options before settling on one",
+            "gaps": "invites a self-assessment before any feedback",
+            "support": "makes the manager's part concrete",
+            "commit": "turns the conversation into an agreed next step",
+        }
+        parts.append(generic[question.stage])
+    return f"For {who} ({slots.current.title}): " + "; ".join(parts) + "."

@@ -1,0 +1,98 @@
+"""Question suggestions on employee profiles: open, personal, grounded, no duplicates, stage coverage."""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from coach.checker import check_question
+from coach.questions import NEAR_DUPLICATE, QuestionRequest, QuestionSet, suggest_questions
+from evals.common import eval_engine
+from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
+
+_WORD = re.compile(r"[a-z0-9+#]+")
+_STOP = {"the", "a", "an", "her", "his", "their", "your", "my", "our", "of", "on", "for", "to", "and", "with", "in"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def request_of(case: dict[str, Any]) -> QuestionRequest:
+    """The dataset profile as a request."""
+    return QuestionRequest(name=case.get("name", ""), role=case["role"], aspiration=case.get("aspiration", ""),
+                           target_role=case.get("target_role"), horizon_months=case.get("horizon_months"),
+                           ratings=case.get("ratings"), context=case.get("context", ""),
+                           conversation_type=case.get("type", "career-check-in"), count=case.get("count", 8))
+
+
+def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_names: list[str]) -> bool:
+    """Whether a question names the target role, a gap competency, or the context topic the case mentions."""
+    text = question_text.lower()
+    if result.target_role and result.target_role.title.lower() in text:
+        return True
+    if any(name.lower() in text for name in gap_names):
+        return True
+    topic = case.get("context_topic")
+    return bool(topic and _words(topic) and _words(topic) <= _words(text))
+
+
+def run(limit: int | None = None, **_: Any) -> SuiteResult:
+    cases = load_jsonl(DATASETS_DIR / "questions.jsonl")[:limit]
+    engine = eval_engine()
+    knowledge = engine.knowledge
+    totals = {"questions": 0, "open": 0, "personal": 0, "personal_eligible": 0, "grounded": 0, "dup_pairs": 0,
+              "pairs": 0, "coverage_ok": 0, "coverage_eligible": 0, "deterministic": 0, "det_checked": 0}
+    details = []
+    for index, case in enumerate(cases):
+        request = request_of(case)
+        result = suggest_questions(engine, request)
+        gap_names = [knowledge.competencies[c].name for c in result.focus_gaps]
+        eligible = bool(result.target_role or case.get("context_topic") or gap_names)
+        texts = [q.text for q in result.questions]
+        failures = []
+        for q in result.questions:
+            totals["questions"] += 1
+            if check_question(q.text).ok:
+                totals["open"] += 1
+            else:
+                failures.append(f"not open/ok: {q.text}")
+            grounded = all(knowledge.exists(s) for s in q.sources) and "{" not in q.text and q.sources
+            totals["grounded"] += bool(grounded)
+            if eligible:
+                totals["personal_eligible"] += 1
+                totals["personal"] += personal(q.text, result, case, gap_names)
+        vectors = np.asarray(engine.embeddings.embed_documents(texts)) if texts else np.zeros((0, 1))
+        for a, b in combinations(range(len(texts)), 2):
+            totals["pairs"] += 1
+            if texts[a].lower() == texts[b].lower() or float(vectors[a] @ vectors[b]) >= NEAR_DUPLICATE:
+                totals["dup_pairs"] += 1
+                failures.append(f"duplicate: {texts[a]} | {texts[b]}")
+        if request.count >= 6:
+            totals["coverage_eligible"] += 1
+            totals["coverage_ok"] += len({q.stage for q in result.questions}) >= 4
+        if len(result.questions) != request.count:
+            failures.append(f"asked {request.count}, got {len(result.questions)}")
+        if index < 5:
+            totals["det_checked"] += 1
+            totals["deterministic"] += suggest_questions(engine, request).model_dump() == result.model_dump()
+        details.append({"id": case["id"], "target": result.target_role.id if result.target_role else None,
+                        "topic": result.context_topic, "questions": texts, "failures": failures})
+    q = max(totals["questions"], 1)
+    metrics = [
+        Metric("profiles", len(cases)),
+        Metric("questions", totals["questions"]),
+        Metric("open_rate", totals["open"] / q, 1.0),
+        Metric("personalisation_rate", totals["personal"] / max(totals["personal_eligible"], 1), 0.6),
+        Metric("grounding", totals["grounded"] / q, 1.0),
+        Metric("duplicate_rate", totals["dup_pairs"] / max(totals["pairs"], 1), 0.0, higher_is_better=False),
+        Metric("stage_coverage", totals["coverage_ok"] / max(totals["coverage_eligible"], 1), 1.0),
+        Metric("deterministic", totals["deterministic"] / max(totals["det_checked"], 1), 1.0),
+        Metric("count_exact", sum(1 for d in details if not any(f.startswith("asked") for f in d["failures"])) / max(len(cases), 1), 1.0),
+    ]
+    return SuiteResult("questions", metrics, cases=details,
+                       notes=["personalisation: share of questions (in profiles with a target, gap or context) that "
+                              "name the target role, a gap competency, or every word of the case's context topic"])

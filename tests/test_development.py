@@ -1,0 +1,77 @@
+"""Development maps: target, gaps, dated actions inside the horizon, check-ins, edge cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coach.development import add_months, build_development_map
+from coach.engine import Engine
+from coach.errors import InvalidInput, UnknownCompetency, UnknownRole
+
+START = date(2026, 1, 5)
+
+
+def test_map_from_an_aspiration(engine: Engine) -> None:
+    dev_map = build_development_map(engine, "software-engineer-ii", aspiration="engineering manager within 18 months",
+                                    horizon_months=18, start=START)
+    assert dev_map.target_role.id == "engineering-manager"
+    assert 1 <= len(dev_map.candidates) <= 3
+    assert dev_map.gaps and dev_map.actions and dev_map.check_ins
+    gap_ids = {g.competency_id for g in dev_map.gaps}
+    assert all(a.competency_id in gap_ids for a in dev_map.actions)
+    assert all(START <= a.start <= a.due <= dev_map.end for a in dev_map.actions)
+    assert [a.due for a in dev_map.actions] == sorted(a.due for a in dev_map.actions)
+    categories = {a.category for a in dev_map.actions}
+    assert "experience" in categories and len(categories) >= 2
+    for action in dev_map.actions:
+        assert action.resource_id in engine.knowledge.resources and action.milestone
+        builds = {b.competency for b in engine.knowledge.resources[action.resource_id].builds}
+        assert action.competency_id in builds
+    assert dev_map.end == date(2027, 7, 5)
+    assert all(START < c.date <= dev_map.end for c in dev_map.check_ins)
+    assert "# Development map" in dev_map.markdown and dev_map.target_role.title in dev_map.markdown
+
+
+def test_explicit_target_and_rating_disagreement(engine: Engine) -> None:
+    target = engine.knowledge.roles["senior-data-analyst"]
+    cid = next(iter(target.competencies))
+    dev_map = build_development_map(engine, "data-analyst", target_role="senior-data-analyst",
+                                    ratings={cid: {"self": 4, "manager": 1}}, horizon_months=12, start=START)
+    assert dev_map.target_role.id == "senior-data-analyst"
+    assert any(d["competency_id"] == cid for d in dev_map.disagreements)
+    assert any("differ by 3 levels" in n for n in dev_map.notes)
+
+
+def test_target_at_or_below_current_level_says_so(engine: Engine) -> None:
+    dev_map = build_development_map(engine, "senior-software-engineer", target_role="software-engineer-ii",
+                                    horizon_months=6, start=START)
+    assert any("at or below the current level" in n for n in dev_map.notes)
+    assert not dev_map.gaps and dev_map.stretch_goals
+
+
+def test_short_horizon_reports_what_does_not_fit(engine: Engine) -> None:
+    dev_map = build_development_map(engine, "software-engineer-i", target_role="director-of-engineering",
+                                    horizon_months=1, start=START)
+    assert dev_map.gaps_outside_horizon
+    assert any("Not covered inside the horizon" in n for n in dev_map.notes)
+
+
+def test_bad_input(engine: Engine) -> None:
+    with pytest.raises(UnknownRole) as err:
+        build_development_map(engine, "qqqq zzzz xxxx", aspiration="lead", start=START)
+    assert err.value.field == "current_role"
+    with pytest.raises(UnknownCompetency) as err2:
+        build_development_map(engine, "data-analyst", target_role="senior-data-analyst",
+                              ratings={"sql-wizardry": 3}, start=START)
+    assert err2.value.field == "ratings.sql-wizardry"
+    with pytest.raises(InvalidInput):
+        build_development_map(engine, "data-analyst", aspiration="", start=START)
+    with pytest.raises(InvalidInput):
+        build_development_map(engine, "data-analyst", aspiration="x", horizon_months=0, start=START)
+
+
+def test_add_months_clamps_to_month_end() -> None:
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)

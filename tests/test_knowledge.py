@@ -1,0 +1,89 @@
+"""The sample knowledge is valid and rich enough; broken knowledge is reported all at once with lines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coach.cli import app
+from coach.errors import InvalidKnowledge
+from coach.knowledge import RESOURCE_CATEGORY, STAGES, check_knowledge, load_knowledge
+from tests.conftest import KNOWLEDGE_DIR
+
+
+def test_sample_knowledge_meets_the_minimums() -> None:
+    k = load_knowledge(KNOWLEDGE_DIR)
+    assert len(k.competencies) >= 16 and len(k.families) >= 4
+    assert all(len(c.levels) == 5 for c in k.competencies.values())
+    assert len(k.roles) >= 30 and len(k.job_families) >= 6
+    assert {r.track for r in k.roles.values()} == {"ic", "management"}
+    assert len(k.resources) >= 60
+    assert {RESOURCE_CATEGORY[r.type] for r in k.resources.values()} == {"experience", "relationships", "training"}
+    assert len(k.questions) >= 120
+    assert {q.stage for q in k.questions.values()} == set(STAGES)
+    assert any("{target_role}" in q.text for q in k.questions.values())
+    assert any("{competency}" in q.text for q in k.questions.values())
+
+
+def test_every_role_can_move_somewhere() -> None:
+    k = load_knowledge(KNOWLEDGE_DIR)
+    stuck = [r.id for r in k.roles.values() if not r.next_roles and not r.lateral_roles]
+    assert stuck == []
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, target)
+    return target
+
+
+def test_every_problem_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    roles_file = sorted((root / "roles").glob("*.yaml"))[0]
+    text = roles_file.read_text()
+    first_role = load_knowledge(KNOWLEDGE_DIR).roles
+    some_role = next(r for r in first_role.values() if r.job_family == roles_file.stem)
+    # A dangling progression link, an out-of-range level and a duplicate id, all in one file.
+    text = text.replace(f"- id: {some_role.id}\n", f"- id: {some_role.id}\n", 1)
+    text += (f"  - id: {some_role.id}\n    title: Copy\n    track: ic\n    level: 9\n    summary: x\n"
+             f"    competencies: {{communication: 7}}\n    next_roles: [no-such-role]\n")
+    roles_file.write_text(text)
+    (root / "resources.yaml").write_text((root / "resources.yaml").read_text() + "  - id: [unclosed\n")
+    problems = check_knowledge(root)
+    messages = [str(p) for p in problems]
+    assert any("resources.yaml" in m and "malformed YAML" in m for m in messages), messages
+    assert any(f"duplicate role id '{some_role.id}'" in m for m in messages), messages
+    assert any("level" in m and "less than or equal to 6" in m for m in messages), messages
+    assert any("required levels must be integers 1..5" in m for m in messages), messages
+    located = [p for p in problems if p.file.startswith("roles/")]
+    assert located and all(p.line and p.line > 1 for p in located), messages
+    with pytest.raises(InvalidKnowledge):
+        load_knowledge(root)
+
+
+def test_dangling_links_and_unknown_competencies(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "roles" / "extra.yaml").write_text(
+        "job_family: extra\nroles:\n  - id: lonely-role\n    title: Lonely\n    track: ic\n    level: 2\n"
+        "    summary: A test role.\n    competencies: {made-up-skill: 2}\n    next_roles: [nowhere]\n"
+    )
+    messages = [str(p) for p in check_knowledge(root)]
+    assert "roles/extra.yaml:3: role 'lonely-role': unknown competency 'made-up-skill'" in messages
+    assert "roles/extra.yaml:3: role 'lonely-role': next_roles links to unknown role 'nowhere'" in messages
+
+
+def test_cli_check_exits_1_on_problems(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "competencies.yaml").write_text("families: []\ncompetencies: [{id: Bad Id}]\n")
+    result = CliRunner().invoke(app, ["knowledge", "check", str(root)])
+    assert result.exit_code == 1
+    assert "competencies.yaml:2" in result.output
+
+
+def test_cli_check_ok_on_sample() -> None:
+    result = CliRunner().invoke(app, ["knowledge", "check", str(KNOWLEDGE_DIR), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"ok": true' in result.output

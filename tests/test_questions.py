@@ -1,0 +1,83 @@
+"""Question suggestions: open, personal, grounded, varied, deterministic; bad input is refused clearly."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from coach.checker import check_question
+from coach.engine import Engine
+from coach.errors import UnknownRole
+from coach.knowledge import STAGES
+from coach.questions import OpenCommitment, QuestionRequest, plan_arc, suggest_questions
+
+
+def priya(**overrides: object) -> QuestionRequest:
+    base = dict(name="Priya", role="data-analyst", aspiration="move toward product management in about two years",
+                context="last time we talked about her SQL dashboards", conversation_type="career-check-in", count=8)
+    base.update(overrides)
+    return QuestionRequest(**base)
+
+
+@pytest.mark.parametrize("count", range(3, 16))
+def test_arc_plan_sizes_and_order(count: int) -> None:
+    arc = plan_arc(count)
+    assert len(arc) == count
+    assert arc == sorted(arc, key=STAGES.index)
+    if count >= 6:
+        assert len(set(arc)) >= 4
+
+
+def test_priya_gets_an_open_personal_grounded_arc(engine: Engine) -> None:
+    result = suggest_questions(engine, priya())
+    assert result.source == "rules"
+    assert len(result.questions) == 8
+    assert result.target_role and "product" in result.target_role.id
+    texts = [q.text for q in result.questions]
+    assert all(check_question(t).ok for t in texts), texts
+    assert len({t.lower() for t in texts}) == len(texts)
+    assert len({q.stage for q in result.questions}) >= 4
+    assert [q.stage for q in result.questions] == sorted((q.stage for q in result.questions), key=STAGES.index)
+    joined = " ".join(texts).lower()
+    assert result.target_role.title.lower() in joined
+    assert "sql dashboards" in joined
+    assert any(engine.knowledge.competencies[g].name.lower() in joined for g in result.focus_gaps)
+    for q in result.questions:
+        assert q.sources and all(engine.knowledge.exists(s) for s in q.sources)
+        assert "{" not in q.text and q.rationale and q.purpose
+        assert all(check_question(f).ok for f in q.followups)
+
+
+def test_same_input_same_output(engine: Engine) -> None:
+    assert suggest_questions(engine, priya()).model_dump() == suggest_questions(engine, priya()).model_dump()
+
+
+def test_empty_aspiration_still_gives_a_discovery_arc(engine: Engine) -> None:
+    result = suggest_questions(engine, priya(aspiration="", context="", count=6))
+    assert len(result.questions) == 6
+    assert result.target_role is None
+    assert {"aspire", "explore"} & {q.stage for q in result.questions}
+
+
+def test_open_commitments_are_followed_up(engine: Engine) -> None:
+    request = priya(open_commitments=[OpenCommitment(action="Shadow two product discovery interviews", overdue=True)])
+    result = suggest_questions(engine, request)
+    assert any("shadow two product discovery interviews" in q.text.lower() for q in result.questions)
+
+
+def test_free_text_role_is_resolved(engine: Engine) -> None:
+    result = suggest_questions(engine, priya(role="BI analyst building reports", count=5))
+    assert result.current_role.id in engine.knowledge.roles
+
+
+def test_unknown_role_names_the_field_and_closest(engine: Engine) -> None:
+    with pytest.raises(UnknownRole) as err:
+        suggest_questions(engine, priya(role="qqqq zzzz xxxx"))
+    assert err.value.field == "role" and len(err.value.details["closest"]) >= 1
+
+
+@pytest.mark.parametrize("field,value", [("count", 2), ("count", 16), ("aspiration", "x" * 2001), ("context", "y" * 4001)])
+def test_limits(field: str, value: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        priya(**{field: value})
+    assert err.value.errors()[0]["loc"] == (field,)
