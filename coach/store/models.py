@@ -1,0 +1,130 @@
+"""SQLAlchemy tables; migrations/versions must describe the same schema (a test compares them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints so alembic migrations (and SQLite batch mode) can refer to them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; every timestamp the store writes comes from here."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Person(Base):
+    """A person and their manager."""
+
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    manager_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    role_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """An API token, stored only as the sha256 of its value."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint("principal_role IN ('admin', 'manager', 'employee')", name="principal_role"),
+        CheckConstraint("principal_role = 'admin' OR person_id IS NOT NULL", name="person_required"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    principal_role: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Note(Base):
+    """Meeting notes; stored before any summarising so nothing is lost."""
+
+    __tablename__ = "notes"
+    __table_args__ = (
+        UniqueConstraint("author_id", "idempotency_key", name="uq_notes_author_key"),
+        CheckConstraint("status IN ('received', 'summarized', 'failed')", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    # Not a foreign key: admin tokens write notes with no person behind them.
+    author_id: Mapped[str] = mapped_column(String(64))
+    meeting_date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    error: Mapped[str | None] = mapped_column(Text)
+    summary_json: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class Commitment(Base):
+    """An agreed action kept for follow-up."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    note_id: Mapped[str | None] = mapped_column(ForeignKey("notes.id"), index=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None] = mapped_column(Date)
+    success_indicator: Mapped[str | None] = mapped_column(Text)
+    competency_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CommitmentEventRow(Base):
+    """One step of a commitment's history."""
+
+    __tablename__ = "commitment_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    commitment_id: Mapped[str] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    by_person_id: Mapped[str | None] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class DevelopmentMapRow(Base):
+    """A development map as JSON, per employee."""
+
+    __tablename__ = "development_maps"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,497 @@
+"""The Store: people, tokens, notes, commitments and maps over SQLAlchemy (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from alembic import command
+from alembic.config import Config
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.pool import StaticPool
+
+from coach.errors import InvalidInput, NotFound, StorageUnavailable
+from coach.store.auth import PRINCIPAL_ROLES, Principal
+from coach.store.models import (
+    ApiToken, Commitment, CommitmentEventRow, DevelopmentMapRow, Note, Person, utcnow,
+)
+from coach.store.records import (
+    COMMITMENT_STATUSES, CommitmentEvent, CommitmentIn, CommitmentRecord, MapRecord, NoteRecord, PersonRecord,
+    TokenRecord,
+)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+TOKEN_PREFIX = "coach_"
+PERSON_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_ID_CHARS = 64
+MAX_KEY_CHARS = 200
+_WRITE = "coach_write"  # execution option: this transaction will write (SQLite takes the write lock up front)
+
+
+class _SeedPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=MAX_ID_CHARS, pattern=PERSON_ID.pattern)
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=320)
+    manager: str | None = Field(None, max_length=MAX_ID_CHARS)
+    role: str | None = Field(None, max_length=MAX_ID_CHARS)
+
+
+class _SeedFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    people: list[_SeedPerson]
+
+
+def hash_token(token: str) -> str:
+    """sha256 hex of a token: the only form a token is stored in."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """All persistence behind plain methods that take and return pydantic records."""
+
+    def __init__(self, url: str, *, busy_timeout_s: float = 5.0, echo: bool = False) -> None:
+        try:
+            self.url = make_url(url)
+        except ArgumentError as exc:
+            raise StorageUnavailable(f"database_url: cannot parse the URL ({exc}); use e.g. sqlite:///path/coach.db "
+                                     "or postgresql+psycopg://user:pass@host/db", field="database_url") from exc
+        self.busy_timeout_s = busy_timeout_s
+        self._safe_url = self.url.render_as_string(hide_password=True)
+        self._engine = self._create_engine(echo)
+
+    # --- engine and sessions ------------------------------------------------------------------------
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file for a file-backed SQLite URL, else None."""
+        db = self.url.database
+        if not self.is_sqlite or not db or db == ":memory:" or db.startswith("file:"):
+            return None
+        return Path(db)
+
+    def _create_engine(self, echo: bool) -> Engine:
+        try:
+            if not self.is_sqlite:
+                return create_engine(self.url, echo=echo, pool_pre_ping=True)
+            memory = self.sqlite_path is None
+            engine = create_engine(
+                self.url, echo=echo,
+                # The API serves requests from a thread pool; one connection per checkout, never shared at once.
+                connect_args={"check_same_thread": False, "timeout": self.busy_timeout_s},
+                **({"poolclass": StaticPool} if memory else {"pool_size": 10, "max_overflow": 20}),
+            )
+        except (NoSuchModuleError, ModuleNotFoundError, ArgumentError) as exc:
+            raise StorageUnavailable(f"database_url: cannot use {self._safe_url}: {exc} (is its driver, e.g. psycopg, "
+                                     "installed?)", field="database_url") from exc
+        busy_ms = int(self.busy_timeout_s * 1000)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event emit BEGIN itself, so writers can take the lock up front.
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+                cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            # A deferred transaction that reads, then writes, fails at once with SQLITE_BUSY if another writer
+            # committed in between (the busy timeout does not apply); BEGIN IMMEDIATE waits for the lock instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+        return engine
+
+    def _unavailable(self, exc: Exception) -> StorageUnavailable:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        hint = ("locked by another writer; retry shortly" if "locked" in detail or "busy" in detail
+                else "check COACH_DATABASE_URL / COACH_DATA_DIR and run `coach doctor`")
+        return StorageUnavailable(f"database {self._safe_url} is unavailable ({detail}): {hint}",
+                                  details={"error": detail})
+
+    @contextmanager
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: commit on success, full rollback on any error; driver errors become StorageUnavailable."""
+        try:
+            with Session(self._engine, expire_on_commit=False, autoflush=True) as session:
+                session.connection(execution_options={_WRITE: write})
+                yield session
+                session.commit()
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise self._unavailable(exc) from exc
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration (alembic upgrade head); creates the data dir."""
+        if self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+        except DBAPIError as exc:
+            raise self._unavailable(exc) from exc
+
+    def ping(self) -> None:
+        """Raise StorageUnavailable unless the database answers (and, for SQLite, its file still exists)."""
+        path = self.sqlite_path
+        if path is not None and not path.exists():
+            # An open SQLite connection keeps working on a deleted file and would lose every write.
+            raise StorageUnavailable(f"database {self._safe_url} is unavailable (the file {path} is gone): "
+                                     "check COACH_DATA_DIR and run `coach setup-local`")
+        with self._session() as session:
+            session.execute(select(1)).scalar_one()
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    # --- people ----------------------------------------------------------------------------------------
+
+    def upsert_person(self, id: str, name: str, *, email: str | None = None, manager_id: str | None = None,
+                      role_id: str | None = None) -> PersonRecord:
+        """Create or update one person; the manager must exist and must not be one of their reports."""
+        item = self._seed_item({"id": id, "name": name, "email": email, "manager": manager_id, "role": role_id},
+                               where="person")
+        with self._session(write=True) as session:
+            self._write_people(session, [item])
+            return PersonRecord.model_validate(session.get(Person, id))
+
+    def get_person(self, person_id: str) -> PersonRecord | None:
+        """The person, or None."""
+        with self._session() as session:
+            row = session.get(Person, person_id)
+            return PersonRecord.model_validate(row) if row else None
+
+    def list_people(self) -> list[PersonRecord]:
+        """Everyone, by id."""
+        with self._session() as session:
+            return [PersonRecord.model_validate(r) for r in session.scalars(select(Person).order_by(Person.id))]
+
+    def reports_of(self, person_id: str, *, transitive: bool = True) -> set[str]:
+        """Ids of the person's direct reports, and with transitive=True their reports too (cycle-safe)."""
+        with self._session() as session:
+            return self._reports(session, person_id, transitive=transitive)
+
+    @staticmethod
+    def _reports(session: Session, person_id: str, *, transitive: bool) -> set[str]:
+        direct = select(Person.id).where(Person.manager_id == person_id)
+        if not transitive:
+            return set(session.scalars(direct))
+        tree = direct.cte("tree", recursive=True)
+        below = aliased(Person)
+        # UNION (not UNION ALL) drops repeats, so a cycle in the data still terminates.
+        tree = tree.union(select(below.id).where(below.manager_id == tree.c.id))
+        return set(session.scalars(select(tree.c.id))) - {person_id}
+
+    def seed_people(self, path: Path) -> int:
+        """Upsert everyone in a YAML file `people: [{id, name, email, manager, role}]`; returns how many."""
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise InvalidInput(f"seed_people_file: cannot read {path}: {exc}", field="seed_people_file") from exc
+        try:
+            items = _SeedFile.model_validate(data).people
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise InvalidInput(f"seed_people_file: {path}: {loc}: {first['msg']}", field="seed_people_file") from exc
+        ids = [p.id for p in items]
+        if len(ids) != len(set(ids)):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            raise InvalidInput(f"seed_people_file: {path}: duplicate id(s) {', '.join(dupes)}",
+                               field="seed_people_file")
+        with self._session(write=True) as session:
+            self._write_people(session, items)
+        return len(items)
+
+    @staticmethod
+    def _seed_item(values: dict[str, Any], *, where: str) -> _SeedPerson:
+        try:
+            return _SeedPerson.model_validate(values)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = {"manager": "manager_id", "role": "role_id"}.get(str(first["loc"][0]), str(first["loc"][0]))
+            raise InvalidInput(f"{name}: {first['msg']}", field=name) from exc
+
+    def _write_people(self, session: Session, items: list[_SeedPerson]) -> None:
+        """Insert/update people, then set managers, so a file may list reports before their manager."""
+        managers = {p.id: p.manager_id for p in session.execute(select(Person.id, Person.manager_id))}
+        managers.update({p.id: p.manager for p in items})
+        for item in items:
+            if item.manager is not None and item.manager not in managers:
+                raise InvalidInput(f"manager_id: '{item.manager}' (manager of '{item.id}') is not a known person",
+                                   field="manager_id")
+            seen, current = {item.id}, item.manager
+            while current is not None:
+                if current in seen:
+                    raise InvalidInput(f"manager_id: '{item.id}' would be in their own reporting line",
+                                       field="manager_id")
+                seen.add(current)
+                current = managers.get(current)
+        for item in items:
+            row = session.get(Person, item.id)
+            if row is None:
+                row = Person(id=item.id, created_at=utcnow())
+                session.add(row)
+            row.name, row.email, row.role_id = item.name, item.email, item.role
+        session.flush()
+        for item in items:
+            session.get(Person, item.id).manager_id = item.manager  # type: ignore[union-attr]
+        session.flush()
+
+    # --- tokens ------------------------------------------------------------------------------------------
+
+    def create_token(self, principal_role: str, person_id: str | None, label: str = "") -> str:
+        """A new token, returned once in plain text; only its sha256 is stored."""
+        if principal_role not in PRINCIPAL_ROLES:
+            raise InvalidInput(f"principal_role: must be one of {', '.join(PRINCIPAL_ROLES)}", field="principal_role")
+        if principal_role != "admin" and not person_id:
+            raise InvalidInput("person_id: required for manager and employee tokens", field="person_id")
+        if len(label) > 200:
+            raise InvalidInput("label: at most 200 characters", field="label")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self._session(write=True) as session:
+            if person_id is not None and session.get(Person, person_id) is None:
+                raise InvalidInput(f"person_id: no person '{person_id}' in the store", field="person_id")
+            session.add(ApiToken(token_hash=hash_token(token), principal_role=principal_role, person_id=person_id,
+                                 label=label, created_at=utcnow()))
+        return token
+
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal behind a valid, unrevoked token (managers with their reports), else None."""
+        if not token or len(token) > 200:
+            return None
+        with self._session() as session:
+            row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+            if row is None or row.revoked_at is not None:
+                return None
+            reports = (self._reports(session, row.person_id, transitive=True)
+                       if row.principal_role == "manager" and row.person_id else set())
+            return Principal(role=row.principal_role, person_id=row.person_id, reports=frozenset(reports),
+                             token_id=row.id)
+
+    def revoke_token(self, token_id: int) -> None:
+        """Revoke a token by id (see list_tokens or Principal.token_id); revoking twice is harmless."""
+        with self._session(write=True) as session:
+            row = session.get(ApiToken, token_id)
+            if row is None:
+                raise NotFound(f"token_id: no token {token_id}", field="token_id")
+            if row.revoked_at is None:
+                row.revoked_at = utcnow()
+
+    def list_tokens(self) -> list[TokenRecord]:
+        """Every token's metadata (never the token)."""
+        with self._session() as session:
+            rows = session.scalars(select(ApiToken).order_by(ApiToken.id))
+            return [TokenRecord.model_validate(r) for r in rows]
+
+    # --- notes ---------------------------------------------------------------------------------------------
+
+    def save_note(self, employee_id: str, author_id: str, meeting_date: date, text: str,
+                  idempotency_key: str | None = None) -> tuple[NoteRecord, bool]:
+        """Store notes; (note, created). The same author and key returns the earlier note, even when concurrent."""
+        if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY_CHARS:
+            raise InvalidInput(f"idempotency_key: 1 to {MAX_KEY_CHARS} characters", field="idempotency_key")
+        if not author_id or len(author_id) > MAX_ID_CHARS:
+            raise InvalidInput(f"author_id: 1 to {MAX_ID_CHARS} characters", field="author_id")
+        try:
+            with self._session(write=True) as session:
+                if idempotency_key is not None:
+                    existing = self._note_by_key(session, author_id, idempotency_key)
+                    if existing is not None:
+                        return self._replay(existing, employee_id, meeting_date, text), False
+                if session.get(Person, employee_id) is None:
+                    raise NotFound(f"employee_id: no person '{employee_id}' in the store", field="employee_id")
+                note = Note(id=str(uuid.uuid4()), employee_id=employee_id, author_id=author_id,
+                            meeting_date=meeting_date, text=text, created_at=utcnow(),
+                            idempotency_key=idempotency_key, status="received")
+                session.add(note)
+                session.flush()
+                record = self._note_record(note)
+        except IntegrityError:
+            # Another request with the same key committed first (PostgreSQL; SQLite serialises writers): use its note.
+            if idempotency_key is None:
+                raise
+            with self._session() as session:
+                existing = self._note_by_key(session, author_id, idempotency_key)
+                if existing is None:
+                    raise
+                return self._replay(existing, employee_id, meeting_date, text), False
+        return record, True
+
+    @staticmethod
+    def _note_by_key(session: Session, author_id: str, key: str) -> Note | None:
+        return session.scalars(select(Note).where(Note.author_id == author_id, Note.idempotency_key == key)).first()
+
+    def _replay(self, note: Note, employee_id: str, meeting_date: date, text: str) -> NoteRecord:
+        if (note.employee_id, note.meeting_date, note.text) != (employee_id, meeting_date, text):
+            raise InvalidInput("idempotency_key: already used for a different request; send a new key",
+                               field="idempotency_key")
+        return self._note_record(note)
+
+    @staticmethod
+    def _note_record(note: Note) -> NoteRecord:
+        return NoteRecord.model_validate(note)
+
+    def get_note(self, note_id: str) -> NoteRecord:
+        """The note, or NotFound."""
+        with self._session() as session:
+            return self._note_record(self._get(session, Note, note_id, "note_id"))
+
+    def list_notes(self, employee_id: str) -> list[NoteRecord]:
+        """An employee's notes, newest meeting first."""
+        with self._session() as session:
+            rows = session.scalars(select(Note).where(Note.employee_id == employee_id)
+                                   .order_by(Note.meeting_date.desc(), Note.created_at.desc()))
+            return [self._note_record(r) for r in rows]
+
+    def mark_note_summarized(self, note_id: str, summary_json: dict[str, Any],
+                             commitments: list[dict[str, Any]]) -> list[str]:
+        """Store the summary and its commitments in one transaction; returns the new commitment ids."""
+        with self._session(write=True) as session:
+            note = self._get(session, Note, note_id, "note_id")
+            if note.status == "summarized":
+                raise InvalidInput(f"note_id: note {note_id} is already summarized", field="note_id")
+            now = utcnow()
+            note.status, note.error, note.summary_json = "summarized", None, summary_json
+            session.flush()
+            ids = []
+            for index, raw in enumerate(commitments):
+                # Validated one by one inside the transaction: a bad item rolls back everything before it.
+                item = self._commitment_in(raw, index)
+                row = Commitment(id=str(uuid.uuid4()), employee_id=note.employee_id, note_id=note.id,
+                                 owner=item.owner, action=item.action, due=item.due,
+                                 success_indicator=item.success_indicator, competency_ids=item.competency_ids,
+                                 evidence=item.evidence, status=item.status, created_at=now, updated_at=now)
+                session.add(row)
+                session.flush()
+                session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=None, to_status=item.status,
+                                               by_person_id=note.author_id, comment="agreed in the meeting"))
+                ids.append(row.id)
+            session.flush()
+            return ids
+
+    @staticmethod
+    def _commitment_in(raw: dict[str, Any], index: int) -> CommitmentIn:
+        try:
+            return CommitmentIn.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = f"commitments[{index}]." + ".".join(str(p) for p in first["loc"])
+            raise InvalidInput(f"{field}: {first['msg']}", field=field) from exc
+
+    def mark_note_failed(self, note_id: str, error: str) -> None:
+        """Keep the notes, record why summarising failed."""
+        with self._session(write=True) as session:
+            note = self._get(session, Note, note_id, "note_id")
+            note.status, note.error = "failed", error[:2000]
+
+    # --- commitments --------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _commitment_record(row: Commitment, today: date) -> CommitmentRecord:
+        record = CommitmentRecord.model_validate(row)
+        overdue = record.status == "open" and record.due is not None and record.due < today
+        return record.model_copy(update={"overdue": overdue})
+
+    def list_commitments(self, employee_id: str, status: str | None = None, *,
+                         today: date | None = None) -> list[CommitmentRecord]:
+        """An employee's commitments (optionally one status), soonest due first, each with `overdue`."""
+        if status is not None and status not in COMMITMENT_STATUSES:
+            raise InvalidInput(f"status: must be one of {', '.join(COMMITMENT_STATUSES)}", field="status")
+        query = select(Commitment).where(Commitment.employee_id == employee_id)
+        if status is not None:
+            query = query.where(Commitment.status == status)
+        query = query.order_by(Commitment.due.is_(None), Commitment.due, Commitment.created_at, Commitment.id)
+        with self._session() as session:
+            return [self._commitment_record(r, today or date.today()) for r in session.scalars(query)]
+
+    def get_commitment(self, commitment_id: str, *, today: date | None = None) -> CommitmentRecord:
+        """The commitment, or NotFound."""
+        with self._session() as session:
+            return self._commitment_record(self._get(session, Commitment, commitment_id, "commitment_id"),
+                                           today or date.today())
+
+    def update_commitment_status(self, commitment_id: str, status: str, by_person_id: str | None,
+                                 comment: str | None = None, *, today: date | None = None) -> CommitmentRecord:
+        """Set the status and append the change (every call, even open->open with a comment) to the history."""
+        if status not in COMMITMENT_STATUSES:
+            raise InvalidInput(f"status: must be one of {', '.join(COMMITMENT_STATUSES)}, got '{status}'",
+                               field="status")
+        if comment is not None and len(comment) > 2000:
+            raise InvalidInput("comment: at most 2000 characters", field="comment")
+        with self._session(write=True) as session:
+            row = self._get(session, Commitment, commitment_id, "commitment_id")
+            now = utcnow()
+            session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=row.status, to_status=status,
+                                           by_person_id=by_person_id, comment=comment))
+            row.status, row.updated_at = status, now
+            session.flush()
+            return self._commitment_record(row, today or date.today())
+
+    def commitment_history(self, commitment_id: str) -> list[CommitmentEvent]:
+        """Every event of the commitment, oldest first."""
+        with self._session() as session:
+            self._get(session, Commitment, commitment_id, "commitment_id")
+            rows = session.scalars(select(CommitmentEventRow).where(CommitmentEventRow.commitment_id == commitment_id)
+                                   .order_by(CommitmentEventRow.at, CommitmentEventRow.id))
+            return [CommitmentEvent.model_validate(r) for r in rows]
+
+    # --- development maps -------------------------------------------------------------------------------------
+
+    def save_map(self, employee_id: str, created_by: str, payload: dict[str, Any]) -> MapRecord:
+        """Store a development map for the employee."""
+        with self._session(write=True) as session:
+            if session.get(Person, employee_id) is None:
+                raise NotFound(f"employee_id: no person '{employee_id}' in the store", field="employee_id")
+            row = DevelopmentMapRow(id=str(uuid.uuid4()), employee_id=employee_id, created_by=created_by,
+                                    created_at=utcnow(), payload=payload)
+            session.add(row)
+            session.flush()
+            return MapRecord.model_validate(row)
+
+    def list_maps(self, employee_id: str) -> list[MapRecord]:
+        """The employee's development maps, newest first."""
+        with self._session() as session:
+            rows = session.scalars(select(DevelopmentMapRow).where(DevelopmentMapRow.employee_id == employee_id)
+                                   .order_by(DevelopmentMapRow.created_at.desc(), DevelopmentMapRow.id))
+            return [MapRecord.model_validate(r) for r in rows]
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _get(session: Session, model: type, key: str, field: str) -> Any:
+        row = session.get(model, key)
+        if row is None:
+            raise NotFound(f"{field}: no record '{key}'", field=field)
+        return row
