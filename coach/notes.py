@@ -1,0 +1,385 @@
+"""Meeting notes as managers write them: lines, sections and sentences, then commitments and cues.
+
+Every text this module hands back as evidence is a slice of the notes, so it is an exact quote.
+Lines that talk to a machine ("ignore previous instructions ...") are skipped: notes are data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from coach.dates import find_due_phrase, is_asap, resolve_due_date
+
+_BULLET = re.compile(r"^\s*(?:[-*•·+‣◦]|[–—](?=\s)|\d{1,2}[.)](?=\s)|\[[ xX]?\])\s*")
+_HEADER = re.compile(r"^(?P<h>[A-Za-z][\w /&'’()-]{0,40}?)\s*:\s*$")
+_ACTION_HEADER = re.compile(r"^(?:agreed\s+)?(?:action(?:\s+item)?s?|next\s+steps?|agreed|agreements?|to-?dos?|"
+                            r"follow[- ]?ups?|commitments?|decisions?|ais?|owners?|outcomes?)\b", re.IGNORECASE)
+_MARKER = re.compile(r"^(?:ai|a/i|action(?:\s+items?)?|actions|todo|to-?do|next\s+steps?)\b(?:\s+(?P<name>[^\s:,]+))?"
+                     r"\s*[:\-–—]\s*", re.IGNORECASE)
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:previous|prior|above|earlier|all|any)\b.{0,30}"
+    r"\b(?:instructions?|prompts?|rules?|directions?|messages?)\b|\bsystem\s+prompt\b|\byou\s+are\s+now\b|"
+    r"\bnew\s+instructions?\s*:|<\s*/?\s*(?:system|assistant|notes)\s*>", re.IGNORECASE)
+_LABEL = re.compile(r"^(?P<label>concerns?|risks?|blockers?|worr(?:y|ies)|issues?|goals?|aspirations?|long[- ]term|"
+                    r"reflections?|wins?|highlights?|feedback|context|background|discussed|notes?)\s*[:\-–]\s*",
+                    re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.)(?<!\bsept\.)"
+                             r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\b(?:dr|mr|ms)\.)\s+(?=[A-Z0-9\"'“(])|;\s+",
+                             re.IGNORECASE)
+_FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay|next)\b[,:]?\s+)+", re.IGNORECASE)
+_AGREED = re.compile(r"^(?:(?:we\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
+                     re.IGNORECASE)
+_MODAL = re.compile(
+    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+going\s+to|\s+(?:will|shall|is going to|are going to|am going to|to|"
+    r"agreed to|agrees to|has agreed to|"
+    r"have agreed to|committed to|commits to|has committed to|promised to|promises to|offered to|offers to|"
+    r"volunteered to|volunteers to|needs to|need to|should|must|plans to|intends to|is to|can))"
+    r"(?:\s+(?:also|then|now|first|still|probably|definitely|personally|both))*\s+",
+    re.IGNORECASE)
+_STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going to|has agreed to|promised to))\s",
+                           re.IGNORECASE)
+_COLON = re.compile(r"^\s*[:\-–—]\s*")
+_SUBJECTLESS = re.compile(r"^(?:(?:we\s+)?need\s+to|needs\s+to|someone\s+(?:needs\s+to|to|should|will|must)|"
+                          r"tbd\s*[:\-–]?|to\s+do\s*:)\s*", re.IGNORECASE)
+_PRONOUNS = {"i": "manager", "me": "manager", "he": "employee", "she": "employee", "they": "employee",
+             "him": "employee", "her": "employee", "we": "shared", "us": "shared"}
+_SUBJECT_WORD = re.compile(r"^(?P<w>[A-Za-z][\w-]*)")
+_NOT_A_PERSON = {"this", "that", "it", "there", "here", "team", "everyone", "nobody", "someone", "the", "a", "an",
+                 "budget", "next", "last", "plan", "goal", "action", "todo", "ai", "she's", "he's", "they're"}
+# Verbs in the third person that describe, not commit: "Sam writes good code" is no action item.
+_NOT_ACTIONS = {"is", "was", "has", "had", "wants", "wanted", "needs", "feels", "felt", "likes", "loves", "thinks",
+                "says", "said", "enjoys", "seems", "sees", "knows", "does", "gets", "hopes", "aspires", "prefers",
+                "worries", "struggles", "reflects", "mentions", "raises", "raised", "finds", "believes", "looks"}
+# Common first words of an action; "- me: ask Lisa ..." is an action even with no date or "Actions:" header.
+_ACTION_VERBS = set("""add agree apply approve arrange ask attend audit automate benchmark block book build cancel check
+circulate clarify coach collect compile complete confirm connect convert cover create decide define delegate deliver
+demo design discuss do document draft drive email enrol enroll escalate evaluate explore facilitate finalise finalize
+find finish fix follow forward gather get give help hire host identify implement interview introduce intro invite
+investigate join lead learn list log look loop make map measure meet mentor migrate nominate onboard organise
+organize outline own pair pick ping pitch plan practice practise prepare present propose provide publish put raise
+reach read record refactor register renew request research reserve review revisit revise rewrite run schedule send
+set share shadow ship sign sort speak start study submit summarise summarize support sync take talk teach test
+think track train try update watch write""".split())
+_CUE_START = re.compile(r"^(?:wants?|wanted|would like|interested|aspires?|hopes?|felt|feels|enjoyed|proud|learned|"
+                        r"worried|concerned|unsure|frustrated|long[- ]term|goal|is|was|has|had)\b", re.IGNORECASE)
+_CHECKIN_WORDS = (r"(?:check[- ]?ins?|chk[- ]?ins?|checkins?|1[:-]1s?|one[- ]on[- ]ones?|catch[- ]?ups?|"
+                  r"follow[- ]?ups?|"
+                  r"meetings?|conversations?|convos?|sessions?|syncs?|chats?)")
+CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+{_CHECKIN_WORDS}(?![\w-])|"
+                     r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk)"
+                     r"\s+(?:again|back)\b|"
+                     rf"^(?:follow[- ]?up|check[- ]?in|catch[- ]?up)\b", re.IGNORECASE)
+_CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+{_CHECKIN_WORDS}",
+                          re.IGNORECASE)
+_CHECKIN_ACTION = re.compile(r"^(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk)"
+                             r"(?:\s+up)?\s+(?:again|back)\b", re.IGNORECASE)
+_SPLIT_ACTIONS = re.compile(r",?\s+and\s+(?:to|will|also)\s+(?=[a-z])", re.IGNORECASE)
+SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+like|will\s+be)|so\s+that|"
+                     r"measured\s+by|"
+                     r"target\s*(?:=|:|is)|done\s+when|definition\s+of\s+done\s*(?:=|:|is)|evidenced\s+by)\s*"
+                     r"(?P<ind>.+)$", re.IGNORECASE)
+_PAREN = re.compile(r"\(([^()]{4,})\)")
+
+
+@dataclass
+class Participantish:
+    """The two fields of a participant this module needs (keeps notes.py free of the pydantic models)."""
+
+    name: str
+    role: str
+
+
+@dataclass
+class Sentence:
+    """One sentence or fragment of the notes, with where it sits."""
+
+    text: str  # an exact slice of the notes, stripped
+    body: str  # the text after bullet, marker and label
+    label: str | None = None  # "concern", "aspiration"... from a leading "Concern:" label
+    action_context: bool = False  # under an "Actions:"/"Next steps:" header, or on an "AI:"/"TODO:" line
+    owner_hint: str | None = None  # the name in "AI Julia:" or "TODO Felix:"
+    date_hint: str | None = None  # a leading "EOY:" label
+    title: bool = False  # the notes' heading line ("Ryan - EOY career conversation")
+
+
+@dataclass
+class ParsedCommitment:
+    """A commitment as found in the notes, before it becomes the public model."""
+
+    owner: str | None
+    action: str
+    due: date | None
+    due_phrase: str | None
+    success_indicator: str | None
+    evidence: str
+    flags: list[str] = field(default_factory=list)
+
+
+def split_sentences(notes: str) -> list[Sentence]:
+    """The notes as sentences, with section and marker context; injected instructions are left out."""
+    sentences: list[Sentence] = []
+    action_section = False
+    seen_bullet = False
+    first_line = True
+    for line in notes.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _INJECTION.search(stripped):
+            continue  # text addressed to a machine is not part of the conversation
+        bullet = _BULLET.match(line)
+        content = line[bullet.end():] if bullet else line
+        content_start = len(line) - len(content)
+        header = _HEADER.match(content.strip())
+        if header:
+            action_section = bool(_ACTION_HEADER.match(header.group("h")))
+            seen_bullet = False
+            continue
+        if action_section and bullet:
+            seen_bullet = True
+        elif action_section and seen_bullet and not bullet:
+            action_section = False
+        body_offset = content_start
+        marker = _MARKER.match(content)
+        owner_hint = date_hint = None
+        if marker:
+            owner_hint = marker.group("name")
+            body_offset += marker.end()
+        else:
+            date_label = re.match(r"^\s*(?P<d>[^:]{2,20}):\s+", content)
+            if date_label and find_due_phrase(date_label.group("d")) and \
+                    find_due_phrase(date_label.group("d"))[0] == date_label.group("d").strip():
+                date_hint = date_label.group("d").strip()
+                body_offset += date_label.end()
+        label = None
+        label_match = _LABEL.match(line[body_offset:])
+        if label_match:
+            label = label_match.group("label").lower()
+            body_offset += label_match.end()
+        context = action_section or marker is not None
+        start = body_offset
+        pieces = [*_SENTENCE_BREAK.finditer(line[body_offset:]), None]
+        for brk in pieces:
+            end = body_offset + brk.start() if brk else len(line)
+            chunk = line[start:end]
+            if chunk.strip():
+                lead = len(chunk) - len(chunk.lstrip())
+                text = chunk.strip()
+                first = start == body_offset
+                evidence_start = content_start if first and (marker or date_hint) else start + lead
+                evidence = line[evidence_start:start + lead + len(text)].strip()
+                sentences.append(Sentence(text=evidence, body=text, label=label if first else None,
+                                          action_context=context, owner_hint=owner_hint if first else None,
+                                          date_hint=date_hint, title=first_line and _looks_like_title(line)))
+            if brk:
+                start = body_offset + brk.end()
+        first_line = False
+    return sentences
+
+
+_TITLE_WORDS = re.compile(r"\b(?:career|1[:-]1|one[- ]on[- ]one|check[- ]?in|chk[- ]?in|conversation|convo|chat|"
+                          r"catch[- ]?up|sync|session|notes|meeting|growth|review)\b", re.IGNORECASE)
+
+
+def _looks_like_title(line: str) -> bool:
+    """The first line names the meeting ("Ryan - EOY career conversation"): no sentence, no promise."""
+    text = line.strip()
+    return (len(text.split()) <= 9 and not text.endswith(".") and bool(_TITLE_WORDS.search(text))
+            and not re.search(r"\b(?:will|to|agreed|['’]ll)\b", text, re.IGNORECASE))
+
+
+class OwnerResolver:
+    """Maps a subject in the notes to a participant, never to anyone else."""
+
+    def __init__(self, participants: list[Participantish]) -> None:
+        self.participants = participants
+        self.by_role = {role: [p for p in participants if p.role == role] for role in ("manager", "employee", "other")}
+
+    def match_name(self, text: str) -> tuple[str | None, int]:
+        """(participant name, characters used) for a name at the start of text; (None, 0) if none."""
+        lowered = text.lower()
+        candidates: list[tuple[int, str]] = []
+        for p in self.participants:
+            full = p.name.lower()
+            parts = full.split()
+            options = {full, parts[0]}
+            if len(parts) > 1 and sum(q.name.lower().split()[-1] == parts[-1] for q in self.participants) == 1:
+                options.add(parts[-1])
+            for option in options:
+                if re.match(rf"{re.escape(option)}(?![\w])", lowered):
+                    candidates.append((len(option), p.name))
+        if not candidates:
+            return None, 0
+        longest = max(length for length, _ in candidates)
+        names = {name for length, name in candidates if length == longest}
+        return (names.pop(), longest) if len(names) == 1 else (None, longest)
+
+    def resolve(self, subject: str) -> tuple[str | None, list[str]]:
+        """(owner, flags) for a subject: a participant name, a pronoun, "we", or someone else."""
+        word = subject.strip().lower()
+        if re.search(r"\band\b|&|\+", word):
+            return None, ["owner unclear", "shared owner"]
+        if word in _PRONOUNS:
+            role = _PRONOUNS[word]
+            if role == "shared":
+                return None, ["owner unclear", "shared owner"]
+            people = self.by_role.get(role, [])
+            return (people[0].name, []) if len(people) == 1 else (None, ["owner unclear"])
+        name, used = self.match_name(subject)
+        if name and used >= len(word):
+            return name, []
+        if used:
+            return None, ["owner unclear"]
+        return None, ["owner unclear", f"named owner is not a participant: {subject.strip()}"]
+
+
+def _subject(body: str, owners: OwnerResolver) -> tuple[str | None, int]:
+    """The subject at the start of a clause and its length: a participant, a pronoun, "X and I", or a name."""
+    name, used = owners.match_name(body)
+    if used:
+        rest = body[used:]
+        pair = re.match(r"\s+(?:and|&|\+)\s+(?:I|me|[A-Z][\w’'-]*)\b", rest)
+        return body[:used + (pair.end() if pair else 0)], used + (pair.end() if pair else 0)
+    word = _SUBJECT_WORD.match(body)
+    if not word:
+        return None, 0
+    token = word.group("w")
+    if token.lower() in _PRONOUNS:
+        return token, len(token)
+    pair = re.match(r"^[A-Z][\w’'-]*\s+(?:and|&)\s+(?:I|me)\b", body)
+    if pair:
+        return pair.group(0), pair.end()
+    return token, len(token)
+
+
+def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: date,
+                      next_check_in: date | None) -> list[ParsedCommitment]:
+    """The commitments one sentence states (none for background, aspirations or check-in plans)."""
+    results: list[ParsedCommitment] = []
+    body = sentence.body
+    for inner in _PAREN.finditer(body):
+        nested = Sentence(text=inner.group(1).strip(), body=inner.group(1).strip(), action_context=False)
+        found = parse_commitments(nested, owners, meeting_date, next_check_in)
+        if found:
+            results.extend(found)
+            body = body.replace(inner.group(0), " ")
+    clause = _FILLER.sub("", body.strip())
+    marker = _MARKER.match(clause)
+    if marker and not sentence.owner_hint:  # "... for now. TODO: me - send the doc"
+        sentence = Sentence(text=sentence.text, body=clause[marker.end():], action_context=True,
+                            owner_hint=marker.group("name"), date_hint=sentence.date_hint)
+        clause = sentence.body
+    if sentence.title:
+        return results
+    agreed = _AGREED.match(clause)
+    if agreed:
+        clause = clause[agreed.end():]
+    context = sentence.action_context or bool(agreed)
+    owner_text, action = _owner_and_action(clause, sentence, owners, context)
+    if action is None:
+        return results
+    if owner_text is None:
+        owner, flags = None, ["owner unclear"]
+    else:
+        owner, flags = owners.resolve(owner_text)
+    if _CHECKIN_ACTION.match(action) or re.match(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN_WORDS}\b", action, re.I):
+        return results
+    for part in _SPLIT_ACTIONS.split(action):
+        results.append(_commitment(part, owner, list(flags), sentence, meeting_date, next_check_in))
+    return results
+
+
+def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
+                      context: bool) -> tuple[str | None, str | None]:
+    """(subject text, action text) when the clause is a commitment; (None, None) when it is not."""
+    if sentence.owner_hint:
+        _, used = owners.match_name(sentence.owner_hint)
+        if used or sentence.owner_hint.lower() in _PRONOUNS:
+            return sentence.owner_hint, clause
+    subjectless = _SUBJECTLESS.match(clause)
+    if subjectless:
+        return None, clause[subjectless.end():]
+    subject, used = _subject(clause, owners)
+    if subject:
+        rest = clause[used:]
+        known = owners.match_name(subject)[1] > 0 or subject.lower() in _PRONOUNS or " and " in subject.lower()
+        modal = _MODAL.match(rest)
+        if modal and (known or (_STRONG_MODAL.match(rest) and subject[0].isupper()
+                                and subject.lower() not in _NOT_A_PERSON)):
+            return subject, rest[modal.end():]
+        colon = _COLON.match(rest)
+        if colon and known and _PRONOUNS.get(subject.lower(), "manager") == "manager":
+            action = rest[colon.end():]
+            first_word = action.split()[0].lower() if action.split() else ""
+            if context or first_word in _ACTION_VERBS or (find_due_phrase(action) and not _CUE_START.match(action)):
+                return subject, action
+            return None, None
+        verb = re.match(r"^\s+(?P<v>[a-z]+s)\b", rest)
+        if verb and known and context and verb.group("v") not in _NOT_ACTIONS:
+            return subject, _base_form(verb.group("v")) + rest[verb.end():]
+        if known:
+            return None, None
+    # A bare imperative under "Actions:" is an action nobody owns yet.
+    if context and not _CUE_START.match(clause) and not CHECKIN.search(clause) and re.match(r"^[a-z]", clause, re.I):
+        return None, clause
+    return None, None
+
+
+def _base_form(verb: str) -> str:
+    if re.search(r"(?:sh|ch|x|ss|z)es$", verb):
+        return verb[:-2]
+    return verb[:-1]
+
+
+def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sentence, meeting_date: date,
+                next_check_in: date | None) -> ParsedCommitment:
+    indicator = None
+    success = SUCCESS.search(action)
+    if success:
+        indicator = success.group("ind").strip(" .;,)")
+        action = action[:success.start()]
+    found = find_due_phrase(action) or (find_due_phrase(sentence.date_hint) if sentence.date_hint else None)
+    phrase = None
+    if found:
+        phrase, start, end = found
+        if find_due_phrase(action) == found:
+            action = action[:start] + " " + action[end:]
+    elif indicator and (in_indicator := find_due_phrase(indicator)):
+        phrase = in_indicator[0]
+    due = None
+    if phrase:
+        due = resolve_due_date(phrase, meeting_date, next_check_in=next_check_in)
+        if is_asap(phrase):
+            flags.append("due ASAP (no date)")
+        elif due is None:
+            flags.append("due date unresolved")
+    else:
+        flags.append("no due date")
+    action = re.sub(r"\s+", " ", action)
+    action = re.sub(r"\s+([,.;:])", r"\1", action).strip(" ,.;:-–—")
+    action = re.sub(r"\s*[-–—,]\s*(?:owner\s+)?tbd$", "", action, flags=re.IGNORECASE).strip(" ,.;:-–—")
+    action = action[:1].upper() + action[1:]
+    return ParsedCommitment(owner=owner, action=action, due=due, due_phrase=phrase, success_indicator=indicator,
+                            evidence=sentence.text, flags=flags)
+
+
+def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | None:
+    """The first date after the meeting that a "next check-in ..." sentence names."""
+    for sentence in sentences:
+        if not CHECKIN.search(sentence.body):
+            continue
+        text = _CHECKIN_DUE.sub(" ", sentence.body)
+        keyword = CHECKIN.search(text)
+        for candidate in (text[keyword.end():] if keyword else text, text):
+            found = find_due_phrase(candidate)
+            if found and not _CHECKIN_DUE.fullmatch(found[0]):
+                when = resolve_due_date(found[0], meeting_date)
+                if when is not None and when > meeting_date:
+                    return when
+    return None
+
+
+__all__ = ["CHECKIN", "SUCCESS", "OwnerResolver", "ParsedCommitment", "Participantish", "Sentence",
+           "find_next_check_in", "parse_commitments", "split_sentences"]

@@ -1,0 +1,144 @@
+"""Follow-up summaries from meeting notes: commitments (owner, action, due date), next check-in, grounding.
+
+A predicted commitment matches a gold one when the owner is the same (case-insensitive; null matches
+null), the due date is the same, and the actions share content words (one non-stopword in common, or
+a Jaccard overlap of at least 0.2). Due-date accuracy is measured on a looser pairing (same owner,
+overlapping action, any due date), so a right commitment with a wrong date counts against it there.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from coach.summaries import FollowUpSummary, Participant, draft_summary
+from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
+
+DATASET = DATASETS_DIR / "summaries.jsonl"
+_WORD = re.compile(r"[a-z0-9][a-z0-9'+#-]*")
+_STOP = {"the", "a", "an", "to", "of", "for", "and", "or", "in", "on", "at", "by", "with", "from", "her", "his",
+         "their", "him", "them", "she", "he", "they", "it", "its", "my", "our", "your", "i", "we", "will", "be",
+         "is", "are", "up", "as", "that", "this", "into", "about", "per", "s", "do", "get", "one", "all"}
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of an action without stopwords, with a plural or third-person s dropped."""
+    words = set()
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        word = word.strip("'-")
+        if word in _STOP or not word:
+            continue
+        words.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return words
+
+
+def actions_overlap(a: str, b: str) -> bool:
+    """At least one content word in common, or a Jaccard overlap of 0.2 or more."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return False
+    return bool(wa & wb) or len(wa & wb) / len(wa | wb) >= 0.2
+
+
+def _same_owner(a: str | None, b: str | None) -> bool:
+    return (a or "").strip().lower() == (b or "").strip().lower()
+
+
+def _pair(predicted: list[dict[str, Any]], gold: list[dict[str, Any]], *, need_due: bool) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairing, best word overlap first."""
+    options = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            if not _same_owner(p["owner"], g["owner"]) or not actions_overlap(p["action"], g["action"]):
+                continue
+            if need_due and p["due"] != g["due"]:
+                continue
+            wa, wb = content_words(p["action"]), content_words(g["action"])
+            options.append((len(wa & wb) / len(wa | wb), i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for _, i, j in sorted(options, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def summarise_case(case: dict[str, Any]) -> FollowUpSummary:
+    """The rules engine's summary of one dataset item."""
+    participants = [Participant(**p) for p in case["participants"]]
+    return draft_summary(case["notes"], date.fromisoformat(case["meeting_date"]), participants)
+
+
+def run(limit: int | None = None, split: str = "all", **_: Any) -> SuiteResult:
+    """Score the rules engine on the dataset; split: "all", "dev" or "holdout"."""
+    cases = load_jsonl(DATASET)
+    if split != "all":
+        cases = [c for c in cases if bool(c.get("holdout")) == (split == "holdout")]
+    cases = cases[:limit]
+    totals = {"tp": 0, "pred": 0, "gold": 0, "due_pairs": 0, "due_right": 0, "checkin_right": 0, "owners": 0,
+              "invented": 0, "evidence": 0, "evidence_ok": 0, "recap_ok": 0}
+    by_split: dict[str, dict[str, int]] = {"dev": {"tp": 0, "pred": 0, "gold": 0},
+                                          "holdout": {"tp": 0, "pred": 0, "gold": 0}}
+    details = []
+    for case in cases:
+        summary = summarise_case(case)
+        names = {p["name"] for p in case["participants"]}
+        predicted = [{"owner": c.owner, "action": c.action, "due": c.due.isoformat() if c.due else None}
+                     for c in summary.commitments]
+        gold = case["gold"]["commitments"]
+        strict = _pair(predicted, gold, need_due=True)
+        loose = _pair(predicted, gold, need_due=False)
+        totals["tp"] += len(strict)
+        totals["pred"] += len(predicted)
+        totals["gold"] += len(gold)
+        part = by_split["holdout" if case.get("holdout") else "dev"]
+        part["tp"] += len(strict)
+        part["pred"] += len(predicted)
+        part["gold"] += len(gold)
+        totals["due_pairs"] += len(loose)
+        totals["due_right"] += sum(predicted[i]["due"] == gold[j]["due"] for i, j in loose)
+        gold_check_in = case["gold"].get("next_check_in")
+        got_check_in = summary.next_check_in.isoformat() if summary.next_check_in else None
+        totals["checkin_right"] += got_check_in == gold_check_in
+        for c in summary.commitments:
+            totals["owners"] += c.owner is not None
+            totals["invented"] += c.owner is not None and c.owner not in names
+            totals["evidence"] += 1
+            totals["evidence_ok"] += bool(c.evidence) and c.evidence in case["notes"]
+        totals["recap_ok"] += 3 <= len(summary.recap) <= 5
+        matched_p = {i for i, _ in strict}
+        matched_g = {j for _, j in strict}
+        misses = {
+            "false_positives": [predicted[i] for i in range(len(predicted)) if i not in matched_p],
+            "missed": [gold[j] for j in range(len(gold)) if j not in matched_g],
+        }
+        ok = not misses["false_positives"] and not misses["missed"] and got_check_in == gold_check_in
+        details.append({"id": case["id"], "holdout": bool(case.get("holdout")), "ok": ok,
+                        "tp": len(strict), "predicted": len(predicted), "gold": len(gold),
+                        "next_check_in": {"got": got_check_in, "gold": gold_check_in}, **misses})
+    precision = totals["tp"] / totals["pred"] if totals["pred"] else 1.0
+    recall = totals["tp"] / totals["gold"] if totals["gold"] else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    n = max(len(cases), 1)
+    metrics = [
+        Metric("commitment_precision", precision, 0.85),
+        Metric("commitment_recall", recall, 0.85),
+        Metric("commitment_f1", f1, 0.85),
+        Metric("due_date_accuracy", totals["due_right"] / totals["due_pairs"] if totals["due_pairs"] else 1.0, 0.9),
+        Metric("next_check_in_accuracy", totals["checkin_right"] / n, 0.9),
+        Metric("invented_owners", float(totals["invented"]), 0.0, higher_is_better=False),
+        Metric("evidence_is_substring", totals["evidence_ok"] / totals["evidence"] if totals["evidence"] else 1.0, 1.0),
+        Metric("recap_3_to_5_sentences", totals["recap_ok"] / n, 1.0),
+    ]
+    for name, part in by_split.items():
+        if part["gold"] or part["pred"]:
+            p = part["tp"] / part["pred"] if part["pred"] else 1.0
+            r = part["tp"] / part["gold"] if part["gold"] else 1.0
+            metrics.append(Metric(f"f1_{name}", 2 * p * r / (p + r) if p + r else 0.0))
+    notes = [f"{len(cases)} notes, {totals['gold']} gold commitments, {totals['pred']} predicted; "
+             "holdout items (holdout: true) were not used to tune the rules"]
+    return SuiteResult(suite="summaries", metrics=metrics, cases=details, notes=notes)

@@ -1,0 +1,152 @@
+"""Due-date phrases against calendar truth, for fixed meeting dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coach.dates import find_due_phrase, is_asap, resolve_due_date
+
+WED = date(2025, 3, 5)  # a Wednesday
+FRI = date(2025, 8, 8)  # a Friday
+AUTUMN = date(2025, 10, 2)  # a Thursday in Q4
+
+
+def test_the_meeting_dates_are_the_weekdays_the_tests_assume() -> None:
+    assert (WED.strftime("%A"), FRI.strftime("%A"), AUTUMN.strftime("%A")) == ("Wednesday", "Friday", "Thursday")
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # end of a month: the next occurrence on or after the meeting
+    ("end of March", date(2025, 3, 31)),
+    ("by end of March", date(2025, 3, 31)),
+    ("end of Feb", date(2026, 2, 28)),
+    ("by the end of September", date(2025, 9, 30)),
+    ("end of the month", date(2025, 3, 31)),
+    ("before the end of the month", date(2025, 3, 31)),
+    ("by end of month", date(2025, 3, 31)),
+    ("EOM", date(2025, 3, 31)),
+    ("this month", date(2025, 3, 31)),
+    ("end of next month", date(2025, 4, 30)),
+    ("next month", date(2025, 4, 30)),
+    ("in May", date(2025, 5, 31)),
+    ("mid-May", date(2025, 5, 15)),
+    # relative spans
+    ("within 3 weeks", date(2025, 3, 26)),
+    ("in 3 weeks", date(2025, 3, 26)),
+    ("in two weeks", date(2025, 3, 19)),
+    ("in 6 weeks", date(2025, 4, 16)),
+    ("within a month", date(2025, 4, 5)),
+    ("in 10 days' time", date(2025, 3, 15)),
+    ("in a fortnight", date(2025, 3, 19)),
+    # quarters and years
+    ("Q3", date(2025, 9, 30)),
+    ("in Q1", date(2025, 3, 31)),
+    ("end of Q4", date(2025, 12, 31)),
+    ("end of the quarter", date(2025, 3, 31)),
+    ("next quarter", date(2025, 6, 30)),
+    ("end of year", date(2025, 12, 31)),
+    ("EOY", date(2025, 12, 31)),
+    ("before EOY", date(2025, 12, 31)),
+    # weeks and weekdays (Wednesday meeting)
+    ("this week", date(2025, 3, 7)),
+    ("by EOW", date(2025, 3, 7)),
+    ("end of the week", date(2025, 3, 7)),
+    ("next week", date(2025, 3, 14)),
+    ("end of next week", date(2025, 3, 14)),
+    ("by Friday", date(2025, 3, 7)),
+    ("next Friday", date(2025, 3, 14)),
+    ("by next Friday", date(2025, 3, 14)),
+    ("next Monday", date(2025, 3, 10)),
+    ("by Wednesday", date(2025, 3, 12)),
+    ("next Wednesday", date(2025, 3, 12)),
+    # days
+    ("today", WED),
+    ("EOD", WED),
+    ("tomorrow", date(2025, 3, 6)),
+    ("tmrw", date(2025, 3, 6)),
+    ("the 16th", date(2025, 3, 16)),
+    ("by the 3rd", date(2025, 4, 3)),
+    # calendar dates: dateparser, rolled forward past the meeting
+    ("Sept 30", date(2025, 9, 30)),
+    ("Nov 20", date(2025, 11, 20)),
+    ("by Dec 1st", date(2025, 12, 1)),
+    ("6 May", date(2025, 5, 6)),
+    ("Feb 10", date(2026, 2, 10)),
+    ("b4 feb 15", date(2026, 2, 15)),
+    ("2026-12-01", date(2026, 12, 1)),
+    ("3/4", date(2026, 3, 4)),
+    ("12/31", date(2025, 12, 31)),
+    ("26/3", date(2025, 3, 26)),
+])
+def test_phrases_resolve_to_calendar_truth(phrase: str, expected: date) -> None:
+    assert resolve_due_date(phrase, WED) == expected
+
+
+def test_a_friday_meeting_means_next_weeks_friday() -> None:
+    assert resolve_due_date("by Friday", FRI) == date(2025, 8, 15)
+    assert resolve_due_date("next week", FRI) == date(2025, 8, 15)
+    assert resolve_due_date("this week", FRI) == FRI
+
+
+def test_quarters_and_months_already_over_roll_to_next_year() -> None:
+    assert resolve_due_date("Q1", AUTUMN) == date(2026, 3, 31)
+    assert resolve_due_date("end of Q3", AUTUMN) == date(2026, 9, 30)
+    assert resolve_due_date("end of March", AUTUMN) == date(2026, 3, 31)
+    assert resolve_due_date("end of Q4", AUTUMN) == date(2025, 12, 31)
+    assert resolve_due_date("Q2 2026", AUTUMN) == date(2026, 6, 30)
+
+
+def test_date_order_setting_decides_ambiguous_numeric_dates() -> None:
+    assert resolve_due_date("3/4", WED, date_order="MDY") == date(2026, 3, 4)
+    assert resolve_due_date("3/4", WED, date_order="DMY") == date(2025, 4, 3)
+    assert resolve_due_date("24/7", WED) == date(2025, 7, 24)  # unambiguous: 24 cannot be a month
+    assert resolve_due_date("13/13", WED) is None
+
+
+def test_next_check_in_and_asap() -> None:
+    check_in = date(2025, 4, 2)
+    assert resolve_due_date("before the next check-in", WED, next_check_in=check_in) == check_in
+    assert resolve_due_date("before next 1:1", WED, next_check_in=check_in) == check_in
+    assert resolve_due_date("before the next check-in", WED) is None
+    assert resolve_due_date("ASAP", WED) is None and is_asap("asap") and is_asap("as soon as possible")
+
+
+def test_resolved_dates_are_never_before_the_meeting() -> None:
+    assert resolve_due_date("2024-01-01", WED) is None
+    assert resolve_due_date("in the next cycle", WED) is None
+    assert resolve_due_date("", WED) is None
+
+
+@pytest.mark.parametrize(("sentence", "phrase"), [
+    ("Sam to write a design doc by end of Feb", "by end of Feb"),
+    ("David will lead the Q3 vendor renewal and have a plan ready by 2026-05-15.", "by 2026-05-15"),
+    ("AI: Kenji - reduce support rotation to 1 wk/month, by 3/21", "by 3/21"),
+    ("Yara to get Lucas on the agenda in Q1", "in Q1"),
+    ("Isabel to write one design per week for the next 4 weeks, first by end of next week", "by end of next week"),
+    ("Next conversation: mid-May.", "mid-May"),
+    ("Ines will build the API within 6 weeks, done when it's live", "within 6 weeks"),
+    ("block 2 focus mornings on his calendar ASAP", "ASAP"),
+    ("Clara to read the book before next check-in", "before next check-in"),
+    ("nxt chk-in 2/4", "2/4"),
+])
+def test_find_due_phrase_in_running_text(sentence: str, phrase: str) -> None:
+    found = find_due_phrase(sentence)
+    assert found is not None and found[0] == phrase
+    assert sentence[found[1]:found[2]] == phrase
+
+
+@pytest.mark.parametrize("sentence", [
+    "Sam felt the Q4 release went well",
+    "Wei presents at the Oct engineering all-hands",
+    "Sara to shadow planning meetings for the next month",
+    "Ben will pair with Ana two afternoons a week",
+    "Hugo gives her Fridays for learning",
+    "She sat with the support team",
+    "He wants to move toward staff eng over the next two years",
+    "Last quarter she led the migration",
+    "We offer 24/7 support to the payments team",
+])
+def test_no_due_phrase_where_there_is_none(sentence: str) -> None:
+    assert find_due_phrase(sentence) is None
