@@ -51,12 +51,13 @@ def questions_cmd(role: str = typer.Option(..., help="Current role: id, title or
                   ratings: Optional[Path] = typer.Option(None, help="YAML/JSON file of competency ratings."),
                   as_json: bool = JsonOpt) -> None:
     """Suggest open, non-leading questions for a career conversation."""
-    from coach.questions import QuestionRequest, suggest_questions
+    from coach.assist import questions
+    from coach.questions import QuestionRequest
 
     try:
         request = QuestionRequest(name=name, role=role, aspiration=aspiration, context=context, target_role=target,
                                   conversation_type=type_, count=count, ratings=_ratings(ratings))
-        result = suggest_questions(engine(), request)
+        result = questions(engine(), request)
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:
@@ -90,10 +91,10 @@ def map_cmd(role: str = typer.Option(..., help="Current role."), aspiration: str
             start: Optional[str] = typer.Option(None, help="YYYY-MM-DD (default: today)."),
             as_json: bool = JsonOpt) -> None:
     """A development map: target role, prioritised gaps, dated actions, check-ins."""
-    from coach.development import build_development_map
+    from coach.assist import development_map
 
     try:
-        result = build_development_map(engine(), role, aspiration=aspiration, target_role=target,
+        result = development_map(engine(), role, aspiration=aspiration, target_role=target,
                                        ratings=_ratings(ratings), horizon_months=horizon_months,
                                        start=_date(start, "start") if start else None)
     except ValidationError as exc:
@@ -112,8 +113,9 @@ def summarize_cmd(notes_file: Path = typer.Argument(..., help="The meeting notes
                   email: bool = typer.Option(False, help="Print the e-mail draft instead of Markdown."),
                   as_json: bool = JsonOpt) -> None:
     """Draft the follow-up summary of a career conversation from the manager's notes."""
-    from coach.followup import competency_linker, validate_notes
-    from coach.summaries import Participant, draft_summary
+    from coach.assist import summary
+    from coach.followup import validate_notes
+    from coach.summaries import Participant
 
     try:
         try:
@@ -128,7 +130,7 @@ def summarize_cmd(notes_file: Path = typer.Argument(..., help="The meeting notes
         meeting = _date(date_, "date")
         settings_engine = engine()
         validate_notes(notes, meeting, participants, max_chars=settings_engine.settings.max_notes_chars)
-        result = draft_summary(notes, meeting, participants, link_competencies=competency_linker(settings_engine))
+        result = summary(settings_engine, notes, meeting, participants)
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:

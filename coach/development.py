@@ -61,8 +61,10 @@ class DevelopmentMap(BaseModel):
     gaps_outside_horizon: list[str] = Field(default_factory=list, description="Competency ids whose actions do not fit.")
     stretch_goals: list[Action] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    narrative: str | None = Field(None, description="A one-paragraph narrative drafted by the LLM, when one is configured and valid.")
     markdown: str = ""
-    source: str = "rules"
+    source: Literal["rules", "llm"] = Field("rules", description="'llm' when an LLM-drafted narrative was accepted.")
+    llm_rejected: str | None = None
 
 
 def add_months(start: date, months: int) -> date:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -16,8 +17,24 @@ from coach.retrieval.index import IndexStats, KnowledgeIndex, make_chroma_client
 from coach.retrieval.search import HybridSearcher, SearchHit
 from coach.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from coach.llm import LLMProvider
+
 # Below this cosine similarity a free-text role is too far from every role to trust.
-ROLE_MATCH_MIN_SIMILARITY = 0.40
+ROLE_MATCH_MIN_SIMILARITY = 0.25
+# Shorthand people use for jobs; the embedding model reads the long forms far better.
+ROLE_SHORTHAND = {
+    "dev": "software developer engineer", "devs": "software developers engineers", "eng": "engineer",
+    "swe": "software engineer", "sde": "software engineer", "pm": "product manager", "em": "engineering manager",
+    "ops": "operations", "sre": "site reliability engineer", "ux": "user experience", "ui": "user interface",
+    "ml": "machine learning", "bi": "business intelligence", "csm": "customer success manager",
+    "sdr": "sales development representative", "bdr": "sales development representative",
+    "ae": "account executive", "qa": "quality assurance", "hr": "human resources people", "hrbp": "hr business partner",
+    "l&d": "learning and development", "sr": "senior", "jr": "junior", "mgr": "manager", "tpm": "technical program manager",
+}
+JUNIOR_WORDS = re.compile(r"\b(junior|jr|new grad|graduate|entry[- ]level|intern|apprentice|first job)\b", re.I)
+SENIOR_WORDS = re.compile(r"\b(senior|sr|lead|staff|principal|head of|experienced)\b", re.I)
+SENIORITY_WINDOW = 0.08  # candidates this close to the best match compete on seniority words
 
 
 class Engine:
@@ -39,6 +56,16 @@ class Engine:
     @cached_property
     def embeddings(self) -> Embeddings:
         return get_embeddings(self.settings.embedding_device)
+
+    @cached_property
+    def llm(self) -> "LLMProvider":
+        from coach.llm import get_provider
+
+        return get_provider(self.settings)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.settings.llm_provider != "none"
 
     @cached_property
     def index(self) -> KnowledgeIndex:
@@ -77,9 +104,9 @@ class Engine:
         for role in roles.values():
             if key == role.title.lower() or key in (a.lower() for a in role.aliases):
                 return role
-        hits = self.search(text, kind="role", top=5)
+        hits = self.search(expand_shorthand(text), kind="role", top=5)
         if hits and (hits[0].similarity or 0.0) >= ROLE_MATCH_MIN_SIMILARITY:
-            return roles[hits[0].id]
+            return roles[_by_seniority(text, hits, roles)]
         closest = [f"{h.id} ({h.title})" for h in hits[:3]]
         raise UnknownRole(f"{field}: no role matches '{text}'; closest: {', '.join(closest) or 'none'}",
                           field=field, details={"closest": [h.id for h in hits[:3]]})
@@ -96,3 +123,23 @@ class Engine:
         closest = difflib.get_close_matches(key, list(comps), n=3, cutoff=0.3)
         raise UnknownCompetency(f"{field}: unknown competency '{text}'; closest: {', '.join(closest) or 'none'}",
                                 field=field, details={"closest": closest})
+
+
+def expand_shorthand(text: str) -> str:
+    """'backend dev' becomes 'backend software developer engineer' for the embedding model."""
+    return re.sub(r"[A-Za-z&]+", lambda m: ROLE_SHORTHAND.get(m.group(0).lower(), m.group(0)), text)
+
+
+def _by_seniority(text: str, hits: list[SearchHit], roles: dict[str, Role]) -> str:
+    """Among near-equal matches in the best match's family, 'junior' picks the lowest level, 'senior' the next up."""
+    best = hits[0]
+    family = roles[best.id].job_family
+    close = [h for h in hits if roles[h.id].job_family == family
+             and (best.similarity or 0) - (h.similarity or 0) <= SENIORITY_WINDOW]
+    if JUNIOR_WORDS.search(text):
+        return min(close, key=lambda h: (roles[h.id].level, -(h.similarity or 0))).id
+    if SENIOR_WORDS.search(text):
+        senior = [h for h in close if roles[h.id].level >= 3 and roles[h.id].track == roles[best.id].track]
+        if senior:
+            return max(senior, key=lambda h: (h.similarity or 0)).id
+    return best.id

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from coach.engine import Engine
 from coach.errors import CoachError, InvalidInput, PayloadTooLarge
-from coach.summaries import FollowUpSummary, Participant, draft_summary
+from coach.summaries import FollowUpSummary, Participant
 
 MAX_PARTICIPANTS = 20
 COMPETENCY_LINK_MIN_SIMILARITY = 0.35
@@ -68,7 +68,7 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
         replay.replayed = True
         return replay
     try:
-        summary = (summarise or _rules_summary(engine))(notes, meeting_date, participants)
+        summary = (summarise or _assisted_summary(engine))(notes, meeting_date, participants)
     except CoachError as exc:
         store.mark_note_failed(note.id, exc.message)
         raise
@@ -78,8 +78,7 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
     return stored
 
 
-def _rules_summary(engine: Engine) -> Callable[..., FollowUpSummary]:
-    def run(notes: str, meeting_date: date, participants: list[Participant]) -> FollowUpSummary:
-        return draft_summary(notes, meeting_date, participants, link_competencies=competency_linker(engine))
+def _assisted_summary(engine: Engine) -> Callable[..., FollowUpSummary]:
+    from coach.assist import summary
 
-    return run
+    return lambda notes, meeting_date, participants: summary(engine, notes, meeting_date, participants)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from statistics import median
@@ -18,6 +19,8 @@ MAX_STEPS = 3
 SIMILAR_NEIGHBOURS = 2     # competency-similar roles added as lateral edges per role
 WEEKS_PER_LEVEL_FALLBACK = 12.0
 WEEKS_PER_MONTH = 4.345
+FIT_DECAY_RANKS = 5.0      # fit falls to ~0.37 five ranks below the best match
+NAMED_DISCOUNT = 0.8       # when the text names a role, how much the unnamed ones still count
 MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
 
 
@@ -130,15 +133,33 @@ def estimate_months(knowledge: Knowledge, gaps: list[Gap], move: TrackMove) -> f
 
 
 def interest_fit(engine: Engine, interests: str) -> dict[str, float]:
-    """Similarity (0..1) of every role to the interests text, from hybrid search."""
+    """How well every role fits the interests text: 1 for the best match, decaying with its hybrid rank."""
     if not interests.strip():
         return {}
     hits = engine.search(interests, kind="role", top=len(engine.knowledge.roles))
-    if not hits:
-        return {}
-    best = hits[0].score
-    # Fused rank scores mix meaning and words; scale them to 0..1 against the best match.
-    return {h.id: round(h.score / best, 4) for h in hits if best > 0}
+    # Fused scores (1/(60+rank)) are too compressed to weigh against distance; the rank is what they carry.
+    fit = {h.id: math.exp(-rank / FIT_DECAY_RANKS) for rank, h in enumerate(hits)}
+    named = named_roles(engine.knowledge, interests)
+    if named:
+        # Someone who names a role ("engineering manager within 18 months") means that role.
+        fit = {rid: 1.0 if rid in named else value * NAMED_DISCOUNT for rid, value in fit.items()}
+    return {rid: round(value, 4) for rid, value in fit.items()}
+
+
+def named_roles(knowledge: Knowledge, text: str) -> set[str]:
+    """Roles whose title or alias appears in the text as a whole phrase (longest names win)."""
+    lowered = f" {re.sub(r'[^a-z0-9&+ ]+', ' ', text.lower())} "
+    found: dict[str, int] = {}
+    for rid, role in knowledge.roles.items():
+        for name in (role.title, *role.aliases):
+            key = re.sub(r"[^a-z0-9&+ ]+", " ", name.lower()).strip()
+            if len(key) >= 3 and f" {key} " in lowered:
+                found[rid] = max(found.get(rid, 0), len(key))
+    if not found:
+        return set()
+    longest = max(found.values())
+    # "senior engineering manager" should not also count as "engineering manager".
+    return {rid for rid, length in found.items() if length == longest}
 
 
 def _walks(graph: dict[str, list[tuple[str, str]]], knowledge: Knowledge, start: str) -> Iterable[list[tuple[str, str]]]:
@@ -241,7 +262,7 @@ def _explain(current: Role, steps: list[PathStep], category: TrackMove, fit: flo
             f"({sum(s.distance for s in steps)} competency levels to gain).")
     if fit is not None:
         strength = "closely" if fit >= 0.8 else "partly" if fit >= 0.5 else "loosely"
-        text += f" It matches the stated interests {strength} ({fit:.2f} of the best match)."
+        text += f" It matches the stated interests {strength} (fit {fit:.2f} on a 0-1 scale across roles)."
     return text
 
 
@@ -282,7 +303,7 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
         role = knowledge.roles[rid]
         if current is not None and rid == current.id:
             continue
-        reasons = [f"matches the aspiration ({similarity:.2f} of the best match)"]
+        reasons = [f"matches the aspiration (fit {similarity:.2f} on a 0-1 scale across roles)"]
         score = similarity
         if current is not None:
             if rid in hops:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Literal
 
@@ -251,7 +252,8 @@ def _rationale(question: Question, values: dict[str, str], slots: _Slots, reques
     if "commitment" in values:
         parts.append(f"follows up the open commitment '{values['commitment']}'")
     if "context" in values:
-        parts.append(f"picks up {values['context']} from the recent context")
+        topic = re.sub(r"^your ", "the ", values["context"])  # the rationale is read by the manager
+        parts.append(f"picks up {topic} from the recent context")
     if "target_role" in values:
         parts.append(f"ties the conversation to {values['target_role']}, where {who} is heading")
     if "competency" in values:

@@ -47,3 +47,34 @@ def engine(settings: Settings) -> Engine:
     built = Engine(settings)
     built.reindex()
     return built
+
+
+PEOPLE_FILE = PROJECT_ROOT / "examples" / "people.yaml"
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """A real SQLite store, migrated and seeded with the sample people."""
+    from coach.store.store import Store
+
+    built = Store(f"sqlite:///{tmp_path_factory.mktemp('db') / 'coach.db'}")
+    built.migrate()
+    built.seed_people(PEOPLE_FILE)
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="session")
+def api(engine: Engine, settings: Settings, store):  # noqa: ANN001, ANN201
+    """The real app over HTTP (uvicorn on loopback), with a token per kind of principal."""
+    from api.main import create_app
+    from tests.servers import RunningApi, serve
+
+    tokens = {
+        "admin": store.create_token("admin", None, "tests"),
+        "manager": store.create_token("manager", "daniel-kim", "tests"),       # manages lena-fischer
+        "employee": store.create_token("employee", "lena-fischer", "tests"),
+        "other_employee": store.create_token("employee", "priya-raman", "tests"),  # sofia-marquez's report
+    }
+    with serve(create_app(settings, engine=engine, store=store)) as base_url:
+        yield RunningApi(base_url, tokens)

@@ -46,9 +46,10 @@ def test_every_problem_is_reported_with_file_and_line(tmp_path: Path) -> None:
     text = roles_file.read_text()
     first_role = load_knowledge(KNOWLEDGE_DIR).roles
     some_role = next(r for r in first_role.values() if r.job_family == roles_file.stem)
-    # A dangling progression link, an out-of-range level and a duplicate id, all in one file.
-    text = text.replace(f"- id: {some_role.id}\n", f"- id: {some_role.id}\n", 1)
-    text += (f"  - id: {some_role.id}\n    title: Copy\n    track: ic\n    level: 9\n    summary: x\n"
+    # A duplicate id, an out-of-range level, a bad required level and a dangling link, all in one file.
+    text += (f"  - id: {some_role.id}\n    title: Copy\n    track: ic\n    level: 2\n    summary: x\n"
+             f"    competencies: {{communication: 2}}\n"
+             f"  - id: bad-role\n    title: Bad\n    track: ic\n    level: 9\n    summary: x\n"
              f"    competencies: {{communication: 7}}\n    next_roles: [no-such-role]\n")
     roles_file.write_text(text)
     (root / "resources.yaml").write_text((root / "resources.yaml").read_text() + "  - id: [unclosed\n")

@@ -144,7 +144,9 @@ def test_http_client_against_chroma_run(chroma_server: int, tmp_path: Path, engi
 def test_searcher_over_plain_documents(tmp_path: Path) -> None:
     embeddings = DeterministicFakeEmbedding(size=16)
     docs = [Document("a", "role", "Alpha", "kubernetes operators", {"kind": "role", "track": "ic"}),
-            Document("b", "role", "Beta", "budget forecasting", {"kind": "role", "track": "management"})]
+            Document("b", "role", "Beta", "budget forecasting", {"kind": "role", "track": "management"}),
+            Document("c", "role", "Gamma", "customer interviews", {"kind": "role", "track": "ic"}),
+            Document("d", "role", "Delta", "design systems", {"kind": "role", "track": "ic"})]
     index = KnowledgeIndex(_client(tmp_path / "c"), embeddings, "plain")
     index.sync(docs)
     searcher = HybridSearcher(docs, index, embeddings)

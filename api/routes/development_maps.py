@@ -8,7 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
-from coach.development import DevelopmentMap, build_development_map
+from coach.assist import development_map
+from coach.development import DevelopmentMap
 from coach.gaps import Rating
 from coach.store.auth import require_access
 
@@ -39,7 +40,7 @@ def create_development_map(body: DevelopmentMapCreate, engine: EngineDep, store:
     """Target role (or candidates), prioritised gaps, actions with milestones and due dates, check-ins."""
     if body.employee_id:
         require_access(principal, body.employee_id)
-    dev_map = build_development_map(engine, body.current_role, aspiration=body.aspiration, target_role=body.target_role,
+    dev_map = development_map(engine, body.current_role, aspiration=body.aspiration, target_role=body.target_role,
                                     ratings=body.ratings, horizon_months=body.horizon_months, start=body.start,
                                     employee=body.employee_id)
     public = DevelopmentMapPublic(**dev_map.model_dump())

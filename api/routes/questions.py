@@ -8,7 +8,8 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
-from coach.questions import OpenCommitment, QuestionRequest, QuestionSet, suggest_questions
+from coach.assist import questions as suggest
+from coach.questions import OpenCommitment, QuestionRequest, QuestionSet
 from coach.store.auth import require_access
 
 router = APIRouter(tags=["questions"])
@@ -29,4 +30,4 @@ def create_questions(body: QuestionsCreate, engine: EngineDep, store: StoreDep, 
         stored = store.list_commitments(body.employee_id, status="open", today=date.today())
         request.open_commitments = [*request.open_commitments,
                                     *(OpenCommitment(action=c.action, due=c.due, overdue=c.overdue) for c in stored)]
-    return suggest_questions(engine, request)
+    return suggest(engine, request)

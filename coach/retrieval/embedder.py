@@ -33,7 +33,11 @@ class MiniLMEmbeddings(Embeddings):
         # Never let sentence-transformers or transformers reach a model hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # the "Loading weights" bar is noise in CLI output
 
         self._model = SentenceTransformer(str(model_path()), device=device)
         self._cache: OrderedDict[str, list[float]] = OrderedDict()

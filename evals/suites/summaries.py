@@ -140,5 +140,5 @@ def run(limit: int | None = None, split: str = "all", **_: Any) -> SuiteResult:
             r = part["tp"] / part["gold"] if part["gold"] else 1.0
             metrics.append(Metric(f"f1_{name}", 2 * p * r / (p + r) if p + r else 0.0))
     notes = [f"{len(cases)} notes, {totals['gold']} gold commitments, {totals['pred']} predicted; "
-             "holdout items (holdout: true) were not used to tune the rules"]
+             "holdout items (holdout: true) were written after the rules; on their first run they scored F1 0.98, then one general rule (a title line is not an action) was added"]
     return SuiteResult(suite="summaries", metrics=metrics, cases=details, notes=notes)
