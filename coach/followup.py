@@ -64,18 +64,32 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
     validate_notes(notes, meeting_date, participants, max_chars=engine.settings.max_notes_chars)
     note, created = store.save_note(employee_id, author_id, meeting_date, notes, idempotency_key=idempotency_key)
     if not created and note.summary_json:
-        replay = StoredSummary.model_validate(note.summary_json)
-        replay.replayed = True
-        return replay
+        return _replay(note.summary_json)
+    # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
     try:
         summary = (summarise or _assisted_summary(engine))(notes, meeting_date, participants)
     except CoachError as exc:
-        store.mark_note_failed(note.id, exc.message)
+        if created or store.get_note(note.id).status != "summarized":
+            store.mark_note_failed(note.id, exc.message)
+            exc.details = {**exc.details, "note_id": note.id, "note_status": "failed"}
         raise
     stored = StoredSummary(**summary.model_dump(), note_id=note.id)
     commitments = [c.model_dump(mode="json") for c in summary.commitments]
-    stored.commitment_ids = store.mark_note_summarized(note.id, stored.model_dump(mode="json"), commitments)
+    try:
+        stored.commitment_ids = store.mark_note_summarized(note.id, stored.model_dump(mode="json"), commitments)
+    except InvalidInput:
+        # A concurrent retry with the same key stored its summary first: answer with that one, store nothing twice.
+        current = store.get_note(note.id) if not created else None
+        if current is None or not current.summary_json:
+            raise
+        return _replay(current.summary_json)
     return stored
+
+
+def _replay(summary_json: dict[str, Any]) -> StoredSummary:
+    replay = StoredSummary.model_validate(summary_json)
+    replay.replayed = True
+    return replay
 
 
 def _assisted_summary(engine: Engine) -> Callable[..., FollowUpSummary]:

@@ -233,7 +233,7 @@ class OpenAICompatibleLLM(LLMProvider):
                  max_tokens: int | None = None) -> None:
         self.settings = settings
         self.redact = should_redact(settings)
-        self.max_tokens = max_tokens
+        self.max_tokens = max_tokens or settings.llm_max_tokens
         # The chat model is injectable so tests can put langchain-core's fake chat models behind the same code path.
         self._chat_model = chat_model
 
@@ -264,6 +264,13 @@ class OpenAICompatibleLLM(LLMProvider):
             result = structured.invoke(outgoing)
         except (openai.APIError, ModelError, TimeoutError, ConnectionError) as exc:
             raise _unavailable(exc, self.settings.llm_base_url) from exc
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            # A 200 whose body is not a chat completion (HTML, `{}`, `[]`, no choices) surfaces from the openai and
+            # langchain parsers as builtin errors: the endpoint is broken, not Coach, so the rules engine answers.
+            where = self.settings.llm_base_url or "the OpenAI API"
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise LLMUnavailable(f"LLM endpoint {where} answered with something that is not a chat completion: "
+                                 f"{detail}", details={"error": type(exc).__name__}) from exc
         raw = _raw_text(result.get("raw"))
         parsed = result.get("parsed")
         if not isinstance(parsed, schema):

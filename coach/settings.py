@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     )
     llm_redact: bool | None = Field(None, description="Redact e-mails and phone numbers before text leaves the machine (default: on for non-loopback endpoints).")
     llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of LLM drafts.")
+    llm_max_tokens: int = Field(2048, ge=16, le=32_000, description="Most tokens one LLM answer may use.")
 
     host: str = Field("127.0.0.1", description="API bind address for `coach serve`.")
     port: int = Field(8000, ge=1, le=65535, description="API port for `coach serve`.")

@@ -78,3 +78,41 @@ def api(engine: Engine, settings: Settings, store):  # noqa: ANN001, ANN201
     }
     with serve(create_app(settings, engine=engine, store=store)) as base_url:
         yield RunningApi(base_url, tokens)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():  # noqa: ANN201
+    """COACH_TEST_DATABASE_URL, or a throwaway PostgreSQL cluster on loopback when its binaries are installed."""
+    import shutil
+    import subprocess
+
+    if os.environ.get("COACH_TEST_DATABASE_URL"):
+        yield os.environ["COACH_TEST_DATABASE_URL"]
+        return
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("no PostgreSQL: set COACH_TEST_DATABASE_URL or install the server binaries (initdb, pg_ctl)")
+    pytest.importorskip("psycopg")
+    import tempfile
+
+    # Not under pytest's tmp dir: that one is private to root, and the server runs as another user.
+    root = Path(tempfile.mkdtemp(prefix="coach-pg-"))
+    # PostgreSQL refuses to run as root; run the throwaway cluster as the unprivileged 'nobody'.
+    as_user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        root.chmod(0o755)
+        shutil.chown(root, "nobody")
+    port = free_port()
+    data, log = root / "data", root / "server.log"
+    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=120)  # noqa: E731
+    run(initdb, "-D", str(data), "-U", "coach", "--auth=trust", "--no-sync")
+    run(pg_ctl, "-D", str(data), "-l", str(log), "-w", "-o",
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    try:
+        yield f"postgresql+psycopg://coach@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+from tests.fixtures_llama import llama_server  # noqa: E402,F401 - a session fixture shared by several modules

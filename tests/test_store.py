@@ -387,10 +387,8 @@ def test_in_memory_sqlite_works_across_threads() -> None:
     assert seen == ["Solo"]
 
 
-@pytest.mark.skipif(not os.environ.get("COACH_TEST_DATABASE_URL"),
-                    reason="set COACH_TEST_DATABASE_URL to a PostgreSQL URL")
-def test_postgresql_round_trip() -> None:
-    store = Store(os.environ["COACH_TEST_DATABASE_URL"])
+def test_postgresql_round_trip(postgres_url: str) -> None:
+    store = Store(postgres_url)
     store.migrate()
     store.seed_people(PEOPLE_FILE)
     key = f"pg-{time.time_ns()}"

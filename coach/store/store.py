@@ -72,6 +72,7 @@ class Store:
                                      "or postgresql+psycopg://user:pass@host/db", field="database_url") from exc
         self.busy_timeout_s = busy_timeout_s
         self._safe_url = self.url.render_as_string(hide_password=True)
+        self._opened = False  # set by the first connection: from then on a vanished SQLite file is an outage
         self._engine = self._create_engine(echo)
 
     # --- engine and sessions ------------------------------------------------------------------------
@@ -108,6 +109,7 @@ class Store:
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event emit BEGIN itself, so writers can take the lock up front.
             dbapi_conn.isolation_level = None
+            self._opened = True
             cursor = dbapi_conn.cursor()
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
@@ -134,6 +136,7 @@ class Store:
     @contextmanager
     def _session(self, *, write: bool = False) -> Iterator[Session]:
         """One transaction: commit on success, full rollback on any error; driver errors become StorageUnavailable."""
+        self._check_file()
         try:
             with Session(self._engine, expire_on_commit=False, autoflush=True) as session:
                 session.connection(execution_options={_WRITE: write})
@@ -163,13 +166,18 @@ class Store:
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers (and, for SQLite, its file still exists)."""
-        path = self.sqlite_path
-        if path is not None and not path.exists():
-            # An open SQLite connection keeps working on a deleted file and would lose every write.
-            raise StorageUnavailable(f"database {self._safe_url} is unavailable (the file {path} is gone): "
-                                     "check COACH_DATA_DIR and run `coach setup-local`")
         with self._session() as session:
             session.execute(select(1)).scalar_one()
+
+    def _check_file(self) -> None:
+        """StorageUnavailable when a file-backed SQLite database was deleted under the running process."""
+        path = self.sqlite_path
+        if self._opened and path is not None and not path.exists():
+            # A pooled SQLite connection keeps working on a deleted file and would lose every write: refuse, and drop
+            # the pool so that connections opened after a re-setup see the new file.
+            self._engine.dispose()
+            raise StorageUnavailable(f"database {self._safe_url} is unavailable (the file {path} is gone): "
+                                     "check COACH_DATA_DIR and run `coach setup-local`")
 
     def close(self) -> None:
         """Close every pooled connection."""
