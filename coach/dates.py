@@ -52,7 +52,7 @@ _FORMS = [
     rf"(?:the\s+)?next\s+{_CHECKIN}",
     r"asap|as soon as possible",
     r"\d{4}-\d{2}-\d{2}",
-    rf"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:month|week|quarter|year|day|today)",
+    rf"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:month|week|wk|quarter|qtr|year|yr|day|today)",
     rf"(?:the\s+)?end\s+of\s+{_MONTH}(?:\s+\d{{4}})?",
     rf"(?:the\s+)?end\s+of\s+(?:q[1-4])(?:\s+\d{{4}})?",
     r"(?:the\s+)?end\s+of\s+\d{4}",
@@ -64,7 +64,7 @@ _FORMS = [
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     rf"(?:within|in)\s+(?:the\s+next\s+)?{_NUM}\s+{_UNIT}(?:'?s?\s+time)?|{_NUM}\s+{_UNIT}\s+from\s+(?:now|today)",
     r"(?:within|in)\s+a\s+fortnight",
-    rf"(?:next|this)\s+(?:week|month|quarter|year|{_WEEKDAY})",
+    rf"(?:next|this)\s+(?:week|wk|month|quarter|qtr|year|yr|{_WEEKDAY})",
     r"day\s+after\s+tomorrow|tomorrow|tmrw|tmr|tmw|today|tonight",
     rf"q[1-4](?:\s+\d{{4}})?",
     rf"{_WEEKDAY}",
@@ -125,7 +125,7 @@ def find_due_phrase(text: str) -> tuple[str, int, int] | None:
 def resolve_due_date(phrase: str, meeting_date: date, *, next_check_in: date | None = None,
                      date_order: DateOrder = "MDY") -> date | None:
     """The date a due phrase means, on or after the meeting; None for ASAP or what cannot be resolved."""
-    text = _strip_lead(" ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'"))
+    text = _strip_lead(_SHORTHAND.sub(lambda m: _SHORT[m.group(0)], " ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'")))
     if not text or _ASAP.match(text):
         return None
     if re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", text):
@@ -144,6 +144,9 @@ def resolve_due_date(phrase: str, meeting_date: date, *, next_check_in: date | N
 
 # --- internals ----------------------------------------------------------------------------------
 
+# Shorthand managers type: "next wk", "this qtr", "end of yr".
+_SHORT = {"wk": "week", "qtr": "quarter", "yr": "year"}
+_SHORTHAND = re.compile(r"\b(?:wk|qtr|yr)\b")
 _UNRESOLVED = date.min  # a form we recognise that has no date here ("before the next check-in", none set)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from coach.errors import InvalidInput
 from coach.knowledge import Knowledge, Role
 
 
@@ -25,12 +26,21 @@ def normalise_ratings(raw: dict[str, int | dict | Rating] | None) -> dict[str, R
     """Accept {"id": 3} or {"id": {"self": 3, "manager": 2}}; validation errors name the competency."""
     ratings: dict[str, Rating] = {}
     for cid, value in (raw or {}).items():
-        if isinstance(value, Rating):
-            ratings[cid] = value
-        elif isinstance(value, int) and not isinstance(value, bool):
-            ratings[cid] = Rating.model_validate({"manager": value})
-        else:
-            ratings[cid] = Rating.model_validate(value)
+        try:
+            if isinstance(value, Rating):
+                ratings[cid] = value
+            elif isinstance(value, int) and not isinstance(value, bool):
+                ratings[cid] = Rating.model_validate({"manager": value})
+            else:
+                ratings[cid] = Rating.model_validate(value)
+        except ValidationError as exc:
+            # A bare pydantic error here would be a 500; the caller gets the field and the limit instead.
+            first = exc.errors()[0]
+            inner = [str(p) for p in first["loc"] if isinstance(value, dict)]
+            field = ".".join(["ratings", cid, *inner])
+            limit = {k: v for k, v in (first.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+            raise InvalidInput(f"{field}: {first['msg']} (ratings are 1 to 5, or {{self, manager}})", field=field,
+                               details={"limit": limit} if limit else None) from exc
     return ratings
 
 

@@ -12,11 +12,16 @@ from datetime import date
 
 from coach.dates import find_due_phrase, is_asap, resolve_due_date
 
-_BULLET = re.compile(r"^\s*(?:[-*•·+‣◦]|[–—](?=\s)|\d{1,2}[.)](?=\s)|\[[ xX]?\])\s*")
+_BULLET = re.compile(r"^\s*(?:->|=>|[-*•·+‣◦>→]|[–—](?=\s)|\d{1,2}[.)](?=\s)|\[[ xX]?\])\s*")
 _HEADER = re.compile(r"^(?P<h>[A-Za-z][\w /&'’()-]{0,40}?)\s*:\s*$")
-_ACTION_HEADER = re.compile(r"^(?:agreed\s+)?(?:action(?:\s+item)?s?|next\s+steps?|agreed|agreements?|to-?dos?|"
-                            r"follow[- ]?ups?|commitments?|decisions?|ais?|owners?|outcomes?)\b", re.IGNORECASE)
-_MARKER = re.compile(r"^(?:ai|a/i|action(?:\s+items?)?|actions|todo|to-?do|next\s+steps?)\b(?:\s+(?P<name>[^\s:,]+))?"
+_ACTION_HEADER = re.compile(r"^(?:we\s+(?:also\s+|both\s+)?)?(?:agreed\s+)?(?:action(?:\s+item)?s?|next\s+steps?|"
+                            r"agreed|agreements?|to-?dos?|follow[- ]?ups?|commitments?|decisions?|ais?|owners?|"
+                            r"outcomes?|the\s+plan|plan)\b", re.IGNORECASE)
+# A short line that is only an action header, even without its colon ("- AIs", "follow-ups").
+_BARE_HEADER = re.compile(r"^(?:we\s+(?:also\s+)?agreed|agreed|action\s+items?|actions|next\s+steps|ais|to-?dos?|"
+                          r"follow[- ]?ups?|commitments)\s*:?\s*$", re.IGNORECASE)
+_MARKER = re.compile(r"^(?:ai|a/i|action(?:\s+items?)?|actions|todo|to-?do|next\s+steps?|plan|the\s+plan|"
+                     r"(?:we\s+)?(?:also\s+)?agreed|decided)\b(?:\s+(?P<name>[^\s:,]+))?"
                      r"\s*[:\-–—]\s*", re.IGNORECASE)
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:previous|prior|above|earlier|all|any)\b.{0,30}"
@@ -29,7 +34,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b(?:jan|feb|mar|apr|jun|jul|aug|se
                              r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\b(?:dr|mr|ms)\.)\s+(?=[A-Z0-9\"'“(])|;\s+",
                              re.IGNORECASE)
 _FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay|next)\b[,:]?\s+)+", re.IGNORECASE)
-_AGREED = re.compile(r"^(?:(?:we\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
+_AGREED = re.compile(r"^(?:(?:we\s+)?(?:also\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
                      re.IGNORECASE)
 _MODAL = re.compile(
     r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+going\s+to|\s+(?:will|shall|is going to|are going to|am going to|to|"
@@ -40,7 +45,7 @@ _MODAL = re.compile(
     re.IGNORECASE)
 _STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going to|has agreed to|promised to))\s",
                            re.IGNORECASE)
-_COLON = re.compile(r"^\s*[:\-–—]\s*")
+_COLON = re.compile(r"^\s*(?:->|=>|→|[:\-–—])\s*")
 _SUBJECTLESS = re.compile(r"^(?:(?:we\s+)?need\s+to|needs\s+to|someone\s+(?:needs\s+to|to|should|will|must)|"
                           r"tbd\s*[:\-–]?|to\s+do\s*:)\s*", re.IGNORECASE)
 _PRONOUNS = {"i": "manager", "me": "manager", "he": "employee", "she": "employee", "they": "employee",
@@ -68,13 +73,15 @@ _CHECKIN_WORDS = (r"(?:check[- ]?ins?|chk[- ]?ins?|checkins?|1[:-]1s?|one[- ]on[
                   r"follow[- ]?ups?|"
                   r"meetings?|conversations?|convos?|sessions?|syncs?|chats?)")
 CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+{_CHECKIN_WORDS}(?![\w-])|"
-                     r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk)"
-                     r"\s+(?:again|back)\b|"
-                     rf"^(?:follow[- ]?up|check[- ]?in|catch[- ]?up)\b", re.IGNORECASE)
+                     r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
+                     r"\s+(?:again|back)\b|\bdo\s+this\s+again\b|"
+                     rf"^(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|(?:next|nxt)(?:\s+time)?\s*:)",
+                     re.IGNORECASE)
 _CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+{_CHECKIN_WORDS}",
                           re.IGNORECASE)
-_CHECKIN_ACTION = re.compile(r"^(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk)"
-                             r"(?:\s+up)?\s+(?:again|back)\b", re.IGNORECASE)
+_CHECKIN_ACTION = re.compile(r"^(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
+                             r"(?:\s+up)?\s+(?:again|back)\b|revisit\s*(?:after\b|later\b|then\b|once\b|$))",
+                             re.IGNORECASE)
 _SPLIT_ACTIONS = re.compile(r",?\s+and\s+(?:to|will|also)\s+(?=[a-z])", re.IGNORECASE)
 SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+like|will\s+be)|so\s+that|"
                      r"measured\s+by|"
@@ -133,8 +140,8 @@ def split_sentences(notes: str) -> list[Sentence]:
         content = line[bullet.end():] if bullet else line
         content_start = len(line) - len(content)
         header = _HEADER.match(content.strip())
-        if header:
-            action_section = bool(_ACTION_HEADER.match(header.group("h")))
+        if header or _BARE_HEADER.match(content.strip()):
+            action_section = bool(_ACTION_HEADER.match(header.group("h") if header else content.strip()))
             seen_bullet = False
             continue
         if action_section and bullet:
@@ -210,6 +217,11 @@ class OwnerResolver:
             for option in options:
                 if re.match(rf"{re.escape(option)}(?![\w])", lowered):
                     candidates.append((len(option), p.name))
+        initial = re.match(r"([A-Z])(?=\s*(?::|->|\s+to\s|\s+will\s|['’]ll\s)|$)", text)
+        if not candidates and initial:
+            # "P to talk to Carla": an initial stands for the one participant whose first name starts with it.
+            matches = [p.name for p in self.participants if p.name[:1].upper() == initial.group(1)]
+            return (matches[0], 1) if len(matches) == 1 else (None, 0)
         if not candidates:
             return None, 0
         longest = max(length for length, _ in candidates)
@@ -277,22 +289,52 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     if agreed:
         clause = clause[agreed.end():]
     context = sentence.action_context or bool(agreed)
-    owner_text, action = _owner_and_action(clause, sentence, owners, context)
-    if action is None:
-        return results
-    if owner_text is None:
-        owner, flags = None, ["owner unclear"]
-    else:
-        owner, flags = owners.resolve(owner_text)
-    if _CHECKIN_ACTION.match(action) or re.match(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN_WORDS}\b", action, re.I):
-        return results
-    for part in _SPLIT_ACTIONS.split(action):
-        results.append(_commitment(part, owner, list(flags), sentence, meeting_date, next_check_in))
+    previous: str | None = None  # the participant named as subject of the clause before
+    for index, part_clause in enumerate(split_clauses(clause, owners)):
+        current = sentence if index == 0 else Sentence(text=sentence.text, body=part_clause,
+                                                       action_context=sentence.action_context)
+        owner_text, action = _owner_and_action(part_clause, current, owners, context, agreed=bool(agreed))
+        named = owners.match_name(owner_text)[0] if owner_text else None
+        if action is None or not action.strip(" ,.;:-–—"):
+            previous = named or previous
+            continue
+        if owner_text is None:
+            owner, flags = None, ["owner unclear"]
+        elif previous and owner_text.lower() in ("he", "she", "they"):
+            # "Nora offered to set it up - she'll launch it by 3/24": the pronoun continues the named subject.
+            owner, flags = previous, []
+        else:
+            owner, flags = owners.resolve(owner_text)
+        previous = named or previous
+        if _CHECKIN_ACTION.match(action) or re.match(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN_WORDS}\b", action, re.I):
+            continue
+        for part in _SPLIT_ACTIONS.split(action):
+            results.append(_commitment(part, owner, list(flags), sentence, meeting_date, next_check_in))
     return results
 
 
+_CLAUSE_MODAL = (r"(?:['’](?:ll|d)\b|\s+(?:will|to|is going to|are going to|agreed to|offered to|promised to|"
+                 r"needs? to|has to|should|can)\b|\s*(?::|->|→))")
+_CLAUSE_SEPARATOR = r"(?:\s*[,;]\s*(?:and\s+|then\s+|but\s+|plus\s+)?|\s+(?:and|then|but|plus|&)\s+|\s+[-–—]+\s+)"
+
+
+def split_clauses(clause: str, owners: OwnerResolver) -> list[str]:
+    """A sentence that holds several promises ("I'll open the req Friday and she'll write the JD by 8/8"), split
+    where a new subject with a modal starts; a clause without its own subject stays with the one before."""
+    names = sorted({n for p in owners.participants for n in (p.name, p.name.split()[0])}, key=len, reverse=True)
+    subjects = "|".join([r"i", r"he", r"she", r"they", r"me", *(re.escape(n) for n in names)])
+    pattern = re.compile(rf"{_CLAUSE_SEPARATOR}(?=(?:{subjects}){_CLAUSE_MODAL})", re.IGNORECASE)
+    parts, start = [], 0
+    for match in pattern.finditer(clause):
+        if match.start() > start:
+            parts.append(clause[start:match.start()])
+            start = match.end()
+    parts.append(clause[start:])
+    return [p for p in parts if p.strip()]
+
+
 def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
-                      context: bool) -> tuple[str | None, str | None]:
+                      context: bool, agreed: bool = False) -> tuple[str | None, str | None]:
     """(subject text, action text) when the clause is a commitment; (None, None) when it is not."""
     if sentence.owner_hint:
         _, used = owners.match_name(sentence.owner_hint)
@@ -305,7 +347,7 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
     if subject:
         rest = clause[used:]
         known = owners.match_name(subject)[1] > 0 or subject.lower() in _PRONOUNS or " and " in subject.lower()
-        modal = _MODAL.match(rest)
+        modal = _MODAL.match(rest) or (re.match(r"^\s*['’]d\s+", rest) if agreed else None)  # "we agreed he'd lead"
         if modal and (known or (_STRONG_MODAL.match(rest) and subject[0].isupper()
                                 and subject.lower() not in _NOT_A_PERSON)):
             return subject, rest[modal.end():]
@@ -317,8 +359,16 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
                 return subject, action
             return None, None
         verb = re.match(r"^\s+(?P<v>[a-z]+s)\b", rest)
-        if verb and known and context and verb.group("v") not in _NOT_ACTIONS:
+        if verb and known and verb.group("v") not in _NOT_ACTIONS and (context or find_due_phrase(rest)):
+            # "noah drafts a proposal by 8/14": a present-tense plan with a date is a commitment.
             return subject, _base_form(verb.group("v")) + rest[verb.end():]
+        bare = re.match(r"^\s+(?P<v>[a-z]+)\b", rest)
+        if bare and known and context and bare.group("v") in _ACTION_VERBS:
+            return subject, rest.lstrip()
+        unknown_to = re.match(r"^\s+to\s+(?P<v>[a-z]+)\b", rest)
+        if unknown_to and not known and subject[:1].isupper() and subject.lower() not in _NOT_A_PERSON \
+                and unknown_to.group("v") in _ACTION_VERBS:
+            return subject, rest[unknown_to.end() - len(unknown_to.group("v")):]
         if known:
             return None, None
     # A bare imperative under "Actions:" is an action nobody owns yet.
