@@ -31,3 +31,16 @@ def reciprocal_rank(ranked: list[str], expected: set[str]) -> float:
         if item in expected:
             return 1.0 / rank
     return 0.0
+
+
+def llm_engine(provider: str | None) -> Engine | None:
+    """With --provider openai: the eval engine, drafting through the endpoint that COACH_LLM_* configure."""
+    if provider in (None, "none"):
+        return None
+    if provider != "openai":
+        raise ValueError(f"provider: must be 'openai' or 'none', got '{provider}'")
+    base = eval_engine()
+    settings = base.settings.model_copy(update={"llm_provider": "openai"})
+    if not (settings.llm_model or settings.llm_base_url):
+        raise ValueError("provider openai needs COACH_LLM_MODEL (and COACH_LLM_BASE_URL for a local server)")
+    return Engine(settings, knowledge=base.knowledge, embeddings=base.embeddings)

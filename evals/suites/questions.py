@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from coach.checker import check_question
 from coach.questions import NEAR_DUPLICATE, QuestionRequest, QuestionSet, suggest_questions
-from evals.common import eval_engine
+from coach.engine import Engine
+from coach.llm import allow_model_requests
+from evals.common import eval_engine, llm_engine
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
 
 _WORD = re.compile(r"[a-z0-9+#]+")
@@ -40,16 +43,32 @@ def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_
     return bool(topic and _words(topic) and _words(topic) <= _words(text))
 
 
-def run(limit: int | None = None, **_: Any) -> SuiteResult:
+def run(limit: int | None = None, provider: str | None = None, **_: Any) -> SuiteResult:
     cases = load_jsonl(DATASETS_DIR / "questions.jsonl")[:limit]
-    engine = eval_engine()
+    result = _score(eval_engine(), cases, suggest_questions)
+    llm = llm_engine(provider)
+    if llm is not None:
+        from coach.assist import questions
+
+        with allow_model_requests():
+            drafted = _score(llm, cases, questions)
+        result.metrics += [Metric(f"llm.{m.name}", m.value, m.target, m.higher_is_better)
+                           for m in drafted.metrics if m.name not in ("profiles", "deterministic")]
+        result.notes.append(f"llm.*: the same profiles through {llm.settings.llm_model}; llm.accepted_share is the "
+                            "share of drafts that passed validation (the rest fell back to the rules arc)")
+    return result
+
+
+def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., QuestionSet]) -> SuiteResult:
     knowledge = engine.knowledge
     totals = {"questions": 0, "open": 0, "personal": 0, "personal_eligible": 0, "grounded": 0, "dup_pairs": 0,
-              "pairs": 0, "coverage_ok": 0, "coverage_eligible": 0, "deterministic": 0, "det_checked": 0}
+              "pairs": 0, "coverage_ok": 0, "coverage_eligible": 0, "deterministic": 0, "det_checked": 0,
+              "accepted": 0}
     details = []
     for index, case in enumerate(cases):
         request = request_of(case)
-        result = suggest_questions(engine, request)
+        result = suggest(engine, request)
+        totals["accepted"] += result.source == "llm"
         gap_names = [knowledge.competencies[c].name for c in result.focus_gaps]
         eligible = bool(result.target_role or case.get("context_topic") or gap_names)
         texts = [q.text for q in result.questions]
@@ -78,7 +97,7 @@ def run(limit: int | None = None, **_: Any) -> SuiteResult:
             failures.append(f"asked {request.count}, got {len(result.questions)}")
         if index < 5:
             totals["det_checked"] += 1
-            totals["deterministic"] += suggest_questions(engine, request).model_dump() == result.model_dump()
+            totals["deterministic"] += suggest(engine, request).model_dump() == result.model_dump()
         details.append({"id": case["id"], "target": result.target_role.id if result.target_role else None,
                         "topic": result.context_topic, "questions": texts, "failures": failures})
     q = max(totals["questions"], 1)
@@ -91,6 +110,7 @@ def run(limit: int | None = None, **_: Any) -> SuiteResult:
         Metric("duplicate_rate", totals["dup_pairs"] / max(totals["pairs"], 1), 0.0, higher_is_better=False),
         Metric("stage_coverage", totals["coverage_ok"] / max(totals["coverage_eligible"], 1), 1.0),
         Metric("deterministic", totals["deterministic"] / max(totals["det_checked"], 1), 1.0),
+        *([Metric("accepted_share", totals["accepted"] / max(len(cases), 1))] if suggest is not suggest_questions else []),
         Metric("count_exact", sum(1 for d in details if not any(f.startswith("asked") for f in d["failures"])) / max(len(cases), 1), 1.0),
     ]
     return SuiteResult("questions", metrics, cases=details,

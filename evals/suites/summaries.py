@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from coach.summaries import FollowUpSummary, Participant, draft_summary
+from coach.llm import allow_model_requests
+from evals.common import llm_engine
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
 
 # Sets written by people who never saw the rules or the other datasets.
@@ -73,13 +75,17 @@ def _pair(predicted: list[dict[str, Any]], gold: list[dict[str, Any]], *, need_d
     return pairs
 
 
-def summarise_case(case: dict[str, Any]) -> FollowUpSummary:
-    """The rules engine's summary of one dataset item."""
+def summarise_case(case: dict[str, Any], engine: Any = None) -> FollowUpSummary:
+    """The summary of one dataset item: the rules engine's, or through `engine`'s LLM when one is given."""
     participants = [Participant(**p) for p in case["participants"]]
+    if engine is not None:
+        from coach.assist import summary
+
+        return summary(engine, case["notes"], date.fromisoformat(case["meeting_date"]), participants)
     return draft_summary(case["notes"], date.fromisoformat(case["meeting_date"]), participants)
 
 
-def run(limit: int | None = None, split: str = "all", **_: Any) -> SuiteResult:
+def run(limit: int | None = None, split: str = "all", provider: str | None = None, **_: Any) -> SuiteResult:
     """Score the rules engine on the dataset (split: "all", "dev" or "holdout"), then on the blind set."""
     cases = load_jsonl(DATASET)
     if split != "all":
@@ -92,17 +98,26 @@ def run(limit: int | None = None, split: str = "all", **_: Any) -> SuiteResult:
                                for m in blind.metrics if not m.name.startswith("f1_")]
             result.cases += [{"blind": prefix, **c} for c in blind.cases]
             result.notes.append(f"{prefix}.*: {path.name}: {note}")
+    llm = llm_engine(provider)
+    if llm is not None:
+        with allow_model_requests():
+            drafted = _score(cases[:limit], engine=llm)
+        result.metrics += [Metric(f"llm.{m.name}", m.value, m.target, m.higher_is_better)
+                           for m in drafted.metrics if not m.name.startswith("f1_")]
+        result.notes.append(f"llm.*: the same notes through {llm.settings.llm_model} at {llm.settings.llm_base_url}; "
+                            "llm.accepted_share is the share of drafts that passed validation")
     return result
 
 
-def _score(cases: list[dict[str, Any]]) -> SuiteResult:
+def _score(cases: list[dict[str, Any]], engine: Any = None) -> SuiteResult:
     totals = {"tp": 0, "pred": 0, "gold": 0, "due_pairs": 0, "due_right": 0, "checkin_right": 0, "owners": 0,
-              "invented": 0, "evidence": 0, "evidence_ok": 0, "recap_ok": 0}
+              "invented": 0, "evidence": 0, "evidence_ok": 0, "recap_ok": 0, "accepted": 0}
     by_split: dict[str, dict[str, int]] = {"dev": {"tp": 0, "pred": 0, "gold": 0},
                                           "holdout": {"tp": 0, "pred": 0, "gold": 0}}
     details = []
     for case in cases:
-        summary = summarise_case(case)
+        summary = summarise_case(case, engine)
+        totals["accepted"] += summary.source == "llm"
         names = {p["name"] for p in case["participants"]}
         predicted = [{"owner": c.owner, "action": c.action, "due": c.due.isoformat() if c.due else None}
                      for c in summary.commitments]
@@ -151,6 +166,8 @@ def _score(cases: list[dict[str, Any]]) -> SuiteResult:
         Metric("evidence_is_substring", totals["evidence_ok"] / totals["evidence"] if totals["evidence"] else 1.0, 1.0),
         Metric("recap_3_to_5_sentences", totals["recap_ok"] / n, 1.0),
     ]
+    if engine is not None:
+        metrics.append(Metric("accepted_share", totals["accepted"] / n))
     for name, part in by_split.items():
         if part["gold"] or part["pred"]:
             p = part["tp"] / part["pred"] if part["pred"] else 1.0
