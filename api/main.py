@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,8 +13,11 @@ from api.limits import BodySizeLimit
 from api.routes import commitments, development_maps, health, knowledge, questions, summaries
 from coach import __version__
 from coach.engine import Engine
+from coach.errors import RetrievalUnavailable
 from coach.settings import Settings, get_settings
 from coach.store.store import Store
+
+logger = logging.getLogger("coach.api")
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, store: Store | None = None) -> FastAPI:
@@ -30,8 +34,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             app.state.store.migrate()
             if settings.seed_people_file:
                 app.state.store.seed_people(settings.seed_people_file)
-        # Load the model, knowledge and index before the first request, not during it.
-        app.state.engine.searcher  # noqa: B018
+        # Load the model, knowledge and index before the first request, not during it. Chroma being down must not
+        # stop the process: /v1/ready reports it (503) and the engine connects again on the next request.
+        try:
+            app.state.engine.searcher  # noqa: B018
+        except RetrievalUnavailable as exc:
+            logger.warning("starting without the search index: %s", exc.message)
         yield
         if own_store:
             app.state.store.close()

@@ -31,6 +31,10 @@ class UnknownRole(InvalidInput):
     """A role id or title could not be resolved; details carry the closest matches."""
 
 
+class InvalidRating(InvalidInput, ValueError):
+    """A competency rating is not 1..5 (or {self, manager}); still a ValueError for library callers."""
+
+
 class UnknownCompetency(InvalidInput):
     """A competency id does not exist; details carry the closest matches."""
 

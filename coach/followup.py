@@ -64,12 +64,12 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
     validate_notes(notes, meeting_date, participants, max_chars=engine.settings.max_notes_chars)
     note, created = store.save_note(employee_id, author_id, meeting_date, notes, idempotency_key=idempotency_key)
     if not created and note.summary_json:
-        return _replay(note.summary_json)
+        return _replay(note.summary_json, store, employee_id, note.id)
     # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
     try:
         summary = (summarise or _assisted_summary(engine))(notes, meeting_date, participants)
     except CoachError as exc:
-        if created or store.get_note(note.id).status != "summarized":
+        if store.get_note(note.id).status != "summarized":  # a concurrent retry may have succeeded meanwhile
             store.mark_note_failed(note.id, exc.message)
             exc.details = {**exc.details, "note_id": note.id, "note_status": "failed"}
         raise
@@ -78,17 +78,20 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
     try:
         stored.commitment_ids = store.mark_note_summarized(note.id, stored.model_dump(mode="json"), commitments)
     except InvalidInput:
-        # A concurrent retry with the same key stored its summary first: answer with that one, store nothing twice.
-        current = store.get_note(note.id) if not created else None
-        if current is None or not current.summary_json:
+        # A concurrent retry with the same key stored its summary first (it may even have overtaken the request that
+        # created the note): answer with that one, store nothing twice.
+        current = store.get_note(note.id)
+        if not current.summary_json:
             raise
-        return _replay(current.summary_json)
+        return _replay(current.summary_json, store, employee_id, note.id)
     return stored
 
 
-def _replay(summary_json: dict[str, Any]) -> StoredSummary:
+def _replay(summary_json: dict[str, Any], store: Any, employee_id: str, note_id: str) -> StoredSummary:
+    """The stored answer to a retried request, with the ids its commitments were stored under."""
     replay = StoredSummary.model_validate(summary_json)
     replay.replayed = True
+    replay.commitment_ids = [c.id for c in store.list_commitments(employee_id) if c.note_id == note_id]
     return replay
 
 

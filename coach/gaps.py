@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from coach.errors import InvalidInput
+from coach.errors import InvalidRating
 from coach.knowledge import Knowledge, Role
 
 
@@ -39,7 +39,7 @@ def normalise_ratings(raw: dict[str, int | dict | Rating] | None) -> dict[str, R
             inner = [str(p) for p in first["loc"] if isinstance(value, dict)]
             field = ".".join(["ratings", cid, *inner])
             limit = {k: v for k, v in (first.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
-            raise InvalidInput(f"{field}: {first['msg']} (ratings are 1 to 5, or {{self, manager}})", field=field,
+            raise InvalidRating(f"{field}: {first['msg']} (ratings are 1 to 5, or {{self, manager}})", field=field,
                                details={"limit": limit} if limit else None) from exc
     return ratings
 

@@ -42,7 +42,8 @@ class QuestionRequest(BaseModel):
     aspiration: str = Field("", max_length=2000, description="Aspirations in the employee's own words; may be empty.")
     target_role: str | None = Field(None, max_length=200, description="Target role id or title, if known.")
     horizon_months: int | None = Field(None, ge=1, le=60)
-    ratings: dict[str, int | dict] | None = Field(None, description="Competency ratings 1..5 (or {self, manager}).")
+    ratings: dict[str, int | dict] | None = Field(None, max_length=100,
+                                                  description="Competency ratings 1..5 (or {self, manager}).")
     context: str = Field("", max_length=MAX_TEXT, description="Recent context, e.g. notes from the last session.")
     open_commitments: list[OpenCommitment] = Field(default_factory=list, max_length=50)
     conversation_type: ConversationType = "career-check-in"

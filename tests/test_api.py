@@ -106,6 +106,7 @@ def test_summary_commitments_and_status_changes(api: RunningApi) -> None:
         assert any(x["due"] == "2026-03-13" for x in summary["commitments"])
         again = c.post("/v1/summaries", json=summary_body(), headers={"Idempotency-Key": "api-test-1"}).json()
         assert again["note_id"] == summary["note_id"] and again["replayed"] is True
+        assert sorted(again["commitment_ids"]) == sorted(summary["commitment_ids"])
         listed = c.get("/v1/employees/lena-fischer/commitments", params={"status": "open"}).json()
         mine = [x for x in listed if x["note_id"] == summary["note_id"]]
         assert len(mine) == len(summary["commitments"]) and all("overdue" in x for x in mine)

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
+from api.limits import EARLIEST_DATE, LATEST_DATE
 from coach.assist import development_map
 from coach.development import DevelopmentMap
 from coach.gaps import Rating
@@ -25,7 +26,8 @@ class DevelopmentMapCreate(BaseModel):
     target_role: str | None = Field(None, max_length=200)
     ratings: dict[str, int | Rating] | None = Field(None, max_length=100)
     horizon_months: int = Field(12, ge=1, le=60)
-    start: date | None = None
+    start: date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE,
+                               description="First day of the plan (default: today).")
 
 
 class DevelopmentMapPublic(DevelopmentMap):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import EngineDep
+from api.deps import EngineDep, StoreDep
 from coach.errors import CoachError
 
 router = APIRouter(tags=["health"])
@@ -18,13 +18,18 @@ def health() -> dict[str, str]:
 
 
 @router.get("/ready")
-def ready(engine: EngineDep) -> JSONResponse:
-    """Chroma answers and the knowledge is indexed; 503 with the failing check otherwise."""
+def ready(engine: EngineDep, store: StoreDep) -> JSONResponse:
+    """Chroma answers, the knowledge is indexed and the database answers; 503 with the failing check otherwise."""
     checks: dict[str, str] = {}
     try:
         engine.index.heartbeat()
         checks["chroma"] = f"ok ({engine.index.count()} documents)"
     except CoachError as exc:
         checks["chroma"] = exc.message
+    try:
+        store.ping()
+        checks["database"] = "ok"
+    except CoachError as exc:
+        checks["database"] = exc.message
     ok = all(v.startswith("ok") for v in checks.values())
     return JSONResponse({"status": "ready" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
+from api.limits import EARLIEST_DATE
 from coach.followup import MAX_PARTICIPANTS, StoredSummary, summarise_and_store
 from coach.store.auth import require_access
 from coach.summaries import Participant
@@ -21,7 +22,7 @@ class SummaryCreate(BaseModel):
 
     employee_id: str = Field(min_length=1, max_length=100, description="The employee the conversation was with.")
     notes: str = Field(description="The manager's notes as written (limit: COACH_MAX_NOTES_CHARS, default 20,000).")
-    meeting_date: date
+    meeting_date: date = Field(ge=EARLIEST_DATE, description="When the conversation took place; not in the future.")
     participants: list[Participant] = Field(min_length=2, max_length=MAX_PARTICIPANTS)
 
 
