@@ -200,26 +200,25 @@ def _describe_parse_error(error: Any, schema: type[BaseModel]) -> str:
     return f"the answer contained no {schema.__name__} object"
 
 
+# What each kind of client error means for the person reading `llm_rejected`, by exception-name fragment.
+_FAILURE_REASONS = (
+    ("timeout", "timed out"),
+    ("ratelimit", "is rate-limiting requests (HTTP 429)"),
+    ("connection", "cannot be reached"),
+    ("authentication", "refused the credentials (check COACH_LLM_API_KEY)"),
+    ("permission", "refused the credentials (check COACH_LLM_API_KEY)"),
+    ("notfound", "does not know the model (check COACH_LLM_MODEL)"),
+    ("overflow", "says the prompt is longer than the model's context"),
+    ("invalidrequest", "rejected the request (HTTP 400)"),
+    ("badrequest", "rejected the request (HTTP 400)"),
+)
+
+
 def _unavailable(exc: Exception, base_url: str | None) -> LLMUnavailable:
     where = base_url or "the OpenAI API"
     kind = type(exc).__name__
     lowered = kind.lower()
-    if "timeout" in lowered:
-        reason = "timed out"
-    elif "ratelimit" in lowered:
-        reason = "is rate-limiting requests (HTTP 429)"
-    elif "connection" in lowered:
-        reason = "cannot be reached"
-    elif "authentication" in lowered or "permission" in lowered:
-        reason = "refused the credentials (check COACH_LLM_API_KEY)"
-    elif "notfound" in lowered:
-        reason = "does not know the model (check COACH_LLM_MODEL)"
-    elif "overflow" in lowered:
-        reason = "says the prompt is longer than the model's context"
-    elif "invalidrequest" in lowered or "badrequest" in lowered:
-        reason = "rejected the request (HTTP 400)"
-    else:
-        reason = "failed"
+    reason = next((text for needle, text in _FAILURE_REASONS if needle in lowered), "failed")
     detail = str(exc).splitlines()[0][:200] if str(exc) else kind
     return LLMUnavailable(f"LLM endpoint {where} {reason}: {detail}", details={"error": kind})
 
