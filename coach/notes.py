@@ -37,7 +37,7 @@ _FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay
 _AGREED = re.compile(r"^(?:(?:we\s+)?(?:also\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
                      re.IGNORECASE)
 _MODAL = re.compile(
-    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+going\s+to|\s+(?:will|shall|is going to|are going to|am going to|to|"
+    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+going\s+to|(?:\s+(?:also|then|now|still|both|already))?\s+(?:will|shall|is going to|are going to|am going to|to|"
     r"agreed to|agrees to|has agreed to|"
     r"have agreed to|committed to|commits to|has committed to|promised to|promises to|offered to|offers to|"
     r"volunteered to|volunteers to|needs to|need to|should|must|plans to|intends to|is to|can))"
@@ -45,6 +45,8 @@ _MODAL = re.compile(
     re.IGNORECASE)
 _STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going to|has agreed to|promised to))\s",
                            re.IGNORECASE)
+_REPORTED = re.compile(r"^(?P<who>I|he|she|they|[A-Z][\w’'-]+)\s+(?:said|told\s+(?:him|her|them|me)|promised|offered)"
+                       r"\s+(?:that\s+)?(?:I|he|she|they)(?:['’]d|\s+would)\s+", re.IGNORECASE)
 _COLON = re.compile(r"^\s*(?:->|=>|→|[:\-–—])\s*")
 _SUBJECTLESS = re.compile(r"^(?:(?:we\s+)?need\s+to|needs\s+to|someone\s+(?:needs\s+to|to|should|will|must)|"
                           r"tbd\s*[:\-–]?|to\s+do\s*:)\s*", re.IGNORECASE)
@@ -69,19 +71,25 @@ set share shadow ship sign sort speak start study submit summarise summarize sup
 think track train try update watch write""".split())
 _CUE_START = re.compile(r"^(?:wants?|wanted|would like|interested|aspires?|hopes?|felt|feels|enjoyed|proud|learned|"
                         r"worried|concerned|unsure|frustrated|long[- ]term|goal|is|was|has|had)\b", re.IGNORECASE)
-_CHECKIN_WORDS = (r"(?:check[- ]?ins?|chk[- ]?ins?|checkins?|1[:-]1s?|one[- ]on[- ]ones?|catch[- ]?ups?|"
+_CHECKIN_WORDS = (r"(?:check[- ]?ins?|chk[- ]?ins?|checkins?|1[:-]1s?|1on1s?|one[- ]on[- ]ones?|catch[- ]?ups?|mtgs?|"
                   r"follow[- ]?ups?|"
                   r"meetings?|conversations?|convos?|sessions?|syncs?|chats?)")
-CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+{_CHECKIN_WORDS}(?![\w-])|"
+CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:[\w-]+\s+){{0,2}}?{_CHECKIN_WORDS}(?![\w-])|"
+                     r"\b(?:reconvene|regroup|meet\s+again)\b|"
                      r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
                      r"\s+(?:again|back)\b|\bdo\s+this\s+again\b|"
                      rf"^(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|(?:next|nxt)(?:\s+time)?\s*:)",
                      re.IGNORECASE)
 _CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+{_CHECKIN_WORDS}",
                           re.IGNORECASE)
-_CHECKIN_ACTION = re.compile(r"^(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
-                             r"(?:\s+up)?\s+(?:again|back)\b|revisit\s*(?:after\b|later\b|then\b|once\b|$))",
+_CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|"
+                             r"regroup|touch\s+base|talk|check)(?:\s+up)?\s+(?:again|back)\b|(?:reconvene|regroup)\b|"
+                             r"(?:all\s+)?meet\s+again\b|follow\s+up\s*(?:on)?\s*$|"
+                             r"revisit\s*(?:after\b|later\b|then\b|once\b|on\b|in\b|$))",
                              re.IGNORECASE)
+# Hedges: a maybe is not a promise ("maybe PGConf in the autumn", "nice to have: a speaking slot").
+_HEDGE = re.compile(r"^(?:maybe|might|perhaps|possibly|ideally|nice[- ]to[- ]have|would be nice|someday)\b|"
+                    r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows)\b", re.IGNORECASE)
 _SPLIT_ACTIONS = re.compile(r",?\s+and\s+(?:to|will|also)\s+(?=[a-z])", re.IGNORECASE)
 SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+like|will\s+be)|so\s+that|"
                      r"measured\s+by|"
@@ -288,6 +296,10 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     agreed = _AGREED.match(clause)
     if agreed:
         clause = clause[agreed.end():]
+    reported = _REPORTED.match(clause)
+    if reported:  # "I said I'd check whether ..." reports a promise: the speaker owns it
+        clause = reported.group("who") + " will " + clause[reported.end():]
+        agreed = agreed or reported
     context = sentence.action_context or bool(agreed)
     previous: str | None = None  # the participant named as subject of the clause before
     for index, part_clause in enumerate(split_clauses(clause, owners)):
@@ -308,8 +320,12 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         previous = named or previous
         if _CHECKIN_ACTION.match(action) or re.match(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN_WORDS}\b", action, re.I):
             continue
+        if _HEDGE.search(action) or _HEDGE.search(part_clause[:len(part_clause) - len(action)] or ""):
+            continue
         for part in _SPLIT_ACTIONS.split(action):
-            results.append(_commitment(part, owner, list(flags), sentence, meeting_date, next_check_in))
+            found = _commitment(part, owner, list(flags), sentence, meeting_date, next_check_in)
+            if found.action:  # "next: end of month" leaves nothing once the date is taken out
+                results.append(found)
     return results
 
 
@@ -359,7 +375,10 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
                 return subject, action
             return None, None
         verb = re.match(r"^\s+(?P<v>[a-z]+s)\b", rest)
-        if verb and known and verb.group("v") not in _NOT_ACTIONS and (context or find_due_phrase(rest)):
+        due_phrase = find_due_phrase(rest)
+        deadline = bool(due_phrase and re.match(r"(?:by|before|due|until|till|no later than|within|in\s+\d|in\s+(?:a|one|"
+                                                r"two|three|four|five|six)\s)", due_phrase[0], re.IGNORECASE))
+        if verb and known and verb.group("v") not in _NOT_ACTIONS and (context or deadline):
             # "noah drafts a proposal by 8/14": a present-tense plan with a date is a commitment.
             return subject, _base_form(verb.group("v")) + rest[verb.end():]
         bare = re.match(r"^\s+(?P<v>[a-z]+)\b", rest)
@@ -415,6 +434,11 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
                             evidence=sentence.text, flags=flags)
 
 
+_EXPLICIT_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|(?<![\w/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])|"
+                            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?!\d)",
+                            re.IGNORECASE)
+
+
 def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | None:
     """The first date after the meeting that a "next check-in ..." sentence names."""
     for sentence in sentences:
@@ -423,7 +447,10 @@ def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | 
         text = _CHECKIN_DUE.sub(" ", sentence.body)
         keyword = CHECKIN.search(text)
         for candidate in (text[keyword.end():] if keyword else text, text):
-            found = find_due_phrase(candidate)
+            explicit = _EXPLICIT_DATE.search(candidate)
+            # "next 1:1 thu 9/25": the calendar date is what the writer checked; the weekday only decorates it.
+            found = find_due_phrase(candidate[explicit.start():]) if explicit else None
+            found = found or find_due_phrase(candidate)
             if found and not _CHECKIN_DUE.fullmatch(found[0]):
                 when = resolve_due_date(found[0], meeting_date)
                 if when is not None and when > meeting_date:

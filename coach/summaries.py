@@ -172,6 +172,11 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
             if p.due_phrase and p.due is None and re.search(r"check|1[:-]1|catch", p.due_phrase, re.I) \
                     and next_check_in is None:
                 p.flags.append("due before the next check-in, which has no date")
+            if commitments and _PRONOUN_ACTION.match(p.action) and commitments[-1].owner == p.owner:
+                # "... - she'll get it launched by 3/24" finishes the promise before it: keep one, with the date.
+                if commitments[-1].due is None and p.due is not None:
+                    commitments[-1] = commitments[-1].model_copy(update={"due": p.due, "due_phrase": p.due_phrase})
+                continue
             ids = link_competencies(p.action) if link_competencies else []
             commitments.append(Commitment(owner=p.owner, action=p.action, due=p.due, due_phrase=p.due_phrase,
                                           success_indicator=p.success_indicator, competency_ids=list(ids),
@@ -188,6 +193,10 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
         reflections=lists["reflections"], aspirations=lists["aspirations"], concerns=lists["concerns"],
         commitments=commitments, resources=_resources(commitments), next_check_in=next_check_in)
     return render_summary(summary, participants=participants, meeting_date=meeting_date)
+
+
+_PRONOUN_ACTION = re.compile(r"^(?:do|get|have|finish|complete|send|ship|wrap\s+up|sort)\s+(?:it|that|this|them)\b"
+                             r"(?:\s+(?:done|launched|out|over|sorted|finished|sent))?\s*$", re.IGNORECASE)
 
 
 def render_summary(summary: FollowUpSummary, *, participants: list[Participant],
