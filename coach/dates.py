@@ -125,7 +125,8 @@ def find_due_phrase(text: str) -> tuple[str, int, int] | None:
 def resolve_due_date(phrase: str, meeting_date: date, *, next_check_in: date | None = None,
                      date_order: DateOrder = "MDY") -> date | None:
     """The date a due phrase means, on or after the meeting; None for ASAP or what cannot be resolved."""
-    text = _strip_lead(_SHORTHAND.sub(lambda m: _SHORT[m.group(0)], " ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'")))
+    text = _SHORTHAND.sub(lambda m: _SHORT[m.group(0)], " ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'"))
+    text = _strip_lead(re.sub(r"^(in|within) the next ", r"\1 ", text))  # "in the next 2 weeks" = "in 2 weeks"
     if not text or _ASAP.match(text):
         return None
     if re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", text):

@@ -37,7 +37,7 @@ _FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay
 _AGREED = re.compile(r"^(?:(?:we\s+)?(?:also\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
                      re.IGNORECASE)
 _MODAL = re.compile(
-    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+going\s+to|(?:\s+(?:also|then|now|still|both|already))?\s+(?:will|shall|is going to|are going to|am going to|to|"
+    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+(?:going\s+to|gonna)|\s+(?:is|are|am)\s+gonna|(?:\s+(?:also|then|now|still|both|already))?\s+(?:will|shall|is going to|are going to|am going to|to|"
     r"agreed to|agrees to|has agreed to|"
     r"have agreed to|committed to|commits to|has committed to|promised to|promises to|offered to|offers to|"
     r"volunteered to|volunteers to|needs to|need to|should|must|plans to|intends to|is to|can))"
@@ -45,8 +45,8 @@ _MODAL = re.compile(
     re.IGNORECASE)
 _STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going to|has agreed to|promised to))\s",
                            re.IGNORECASE)
-_REPORTED = re.compile(r"^(?P<who>I|he|she|they|[A-Z][\w’'-]+)\s+(?:said|told\s+(?:him|her|them|me)|promised|offered)"
-                       r"\s+(?:that\s+)?(?:I|he|she|they)(?:['’]d|\s+would)\s+", re.IGNORECASE)
+_REPORTED = re.compile(r"^(?:(?P<who>I|he|she|they|[A-Z][\w’'-]+)\s+)?(?:said|told\s+(?:him|her|them|me)|promised|"
+                       r"offered)\s+(?:that\s+)?(?P<then>I|he|she|they)(?:['’]d|\s+would)\s+", re.IGNORECASE)
 _COLON = re.compile(r"^\s*(?:->|=>|→|[:\-–—])\s*")
 _SUBJECTLESS = re.compile(r"^(?:(?:we\s+)?need\s+to|needs\s+to|someone\s+(?:needs\s+to|to|should|will|must)|"
                           r"tbd\s*[:\-–]?|to\s+do\s*:)\s*", re.IGNORECASE)
@@ -89,7 +89,8 @@ _CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|c
                              re.IGNORECASE)
 # Hedges: a maybe is not a promise ("maybe PGConf in the autumn", "nice to have: a speaking slot").
 _HEDGE = re.compile(r"^(?:maybe|might|perhaps|possibly|ideally|nice[- ]to[- ]have|would be nice|someday)\b|"
-                    r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows)\b", re.IGNORECASE)
+                    r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows|think (?:about|abt) it)\b",
+                    re.IGNORECASE)
 _SPLIT_ACTIONS = re.compile(r",?\s+and\s+(?:to|will|also)\s+(?=[a-z])", re.IGNORECASE)
 SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+like|will\s+be)|so\s+that|"
                      r"measured\s+by|"
@@ -225,11 +226,15 @@ class OwnerResolver:
             for option in options:
                 if re.match(rf"{re.escape(option)}(?![\w])", lowered):
                     candidates.append((len(option), p.name))
-        initial = re.match(r"([A-Z])(?=\s*(?::|->|\s+to\s|\s+will\s|['’]ll\s)|$)", text)
+        initial = re.match(r"([A-Z]{1,3}|[a-hj-z])(?=\s*(?::|->|\s[-–—]\s|\s+to\s|\s+will\s|['’]ll\s)|$)", text)
         if not candidates and initial:
-            # "P to talk to Carla": an initial stands for the one participant whose first name starts with it.
-            matches = [p.name for p in self.participants if p.name[:1].upper() == initial.group(1)]
-            return (matches[0], 1) if len(matches) == 1 else (None, 0)
+            # "P to talk to Carla", "JW - shadow 3 calls", "j will finish the course": initials stand for the one
+            # participant whose first name (or first and last name) they spell.
+            letters = initial.group(1).upper()
+            matches = [p.name for p in self.participants
+                       if "".join(part[0] for part in p.name.split()).upper().startswith(letters)
+                       and (len(letters) > 1 or p.name[:1].upper() == letters)]
+            return (matches[0], len(letters)) if len(matches) == 1 else (None, 0)
         if not candidates:
             return None, 0
         longest = max(length for length, _ in candidates)
@@ -298,7 +303,7 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         clause = clause[agreed.end():]
     reported = _REPORTED.match(clause)
     if reported:  # "I said I'd check whether ..." reports a promise: the speaker owns it
-        clause = reported.group("who") + " will " + clause[reported.end():]
+        clause = (reported.group("who") or reported.group("then")) + " will " + clause[reported.end():]
         agreed = agreed or reported
     context = sentence.action_context or bool(agreed)
     previous: str | None = None  # the participant named as subject of the clause before

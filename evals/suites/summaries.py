@@ -23,7 +23,9 @@ BLIND_SETS = [
      "first run F1 0.790 (P 0.885, R 0.713); its misses then guided general rule changes, so it is no longer blind"),
     ("blind2", DATASETS_DIR / "summaries_blind2.jsonl",
      "first run F1 0.881 (P 0.833, R 0.933); its misses then guided general rule changes"),
-    ("blind3", DATASETS_DIR / "summaries_blind3.jsonl", "never used to change the rules: the honest number"),
+    ("blind3", DATASETS_DIR / "summaries_blind3.jsonl",
+     "first run F1 0.767 (P 0.767, R 0.767); its misses then guided general rule changes. No untouched notes set "
+     "is left: the first-run numbers are the honest estimate for unseen notes"),
 ]
 DATASET = DATASETS_DIR / "summaries.jsonl"
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+#-]*")
