@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from coach.engine import Engine
 from coach.errors import InvalidInput
-from coach.gaps import Gap, GapAnalysis, Rating, Strength, analyse_gaps, normalise_ratings
+from coach.gaps import Gap, GapAnalysis, Strength, analyse_gaps, normalise_ratings
 from coach.knowledge import Knowledge, Resource, Role
 from coach.paths import CandidateRole, RoleRef, rank_target_roles, role_ref
 from coach.templating import render_document
@@ -202,7 +202,7 @@ def build_development_map(engine: Engine, current_role: str, *, aspiration: str 
     else:
         raise InvalidInput("aspiration: no role matches it; name a target_role", field="aspiration")
     start = start or date.today()
-    end = _end(start, horizon_months)
+    end = add_months(start, horizon_months)
     analysis = analyse_gaps(knowledge, current, target, rating_map)
     actions, outside = _schedule(knowledge, analysis.gaps, start, end)
     notes = _notes(current, target, analysis, outside, knowledge)
@@ -215,10 +215,6 @@ def build_development_map(engine: Engine, current_role: str, *, aspiration: str 
     )
     dev_map.markdown = render_document("development_map.md", map=dev_map)
     return dev_map
-
-
-def _end(start: date, months: int) -> date:
-    return add_months(start, months)
 
 
 def _notes(current: Role, target: Role, analysis: GapAnalysis, outside: list[str], knowledge: Knowledge) -> list[str]:
@@ -242,4 +238,4 @@ def _notes(current: Role, target: Role, analysis: GapAnalysis, outside: list[str
     return notes
 
 
-__all__ = ["Action", "CheckIn", "DevelopmentMap", "build_development_map", "add_months", "Rating"]
+__all__ = ["Action", "CheckIn", "DevelopmentMap", "build_development_map", "add_months"]

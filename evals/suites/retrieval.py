@@ -22,7 +22,7 @@ def _score(engine: Engine, cases: list[dict[str, Any]], graph_aware: bool) -> tu
             ranked = [c.id for c in rank_target_roles(engine, current, case["aspiration"], top=10)]
         else:
             ranked = [h.id for h in engine.search(case["aspiration"], kind="role", top=10)]
-        top1 += ranked[:1] and ranked[0] in expected or 0
+        top1 += bool(ranked) and ranked[0] in expected
         hit3 = bool(expected & set(ranked[:3]))
         recall3 += hit3
         mrr += reciprocal_rank(ranked, expected)
