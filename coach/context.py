@@ -8,6 +8,7 @@ _CUES = (
     r"talked about|spoke about|chatted about|discussed|covered|went over|touched on|focused on|feedback on|"
     r"worked on|working on|work on|led|leading|lead on|shipped|launched|finished|delivered|presented|built|"
     r"building|rolled out|ran|running|organised|organized|managed|drove|driving|coordinated|designed|planned|handled|took over|"
+    r"closed|won|landed|signed|completed|wrapped up|fixed|resolved|migrated|mentored|onboarded|hired|ran point on|"
     r"owned|owns|struggled with|struggling with|stuck on|progress on|update on|about|"
     r"regarding|around|on"
 )
