@@ -33,8 +33,9 @@ WH_START = re.compile(r"^(in what|to what|what|how|why|where|who|whom|whose|whic
 # "When" questions were closed in 10 of 12 tuning rows, "who is/where are" mostly so; "how much/often/long"
 # were split evenly, so they stay open, as do "who could/where would" (they ask for ideas).
 FACT_QUESTIONS = re.compile(r"^(how many|what time|what day|what year|what date|how old|which one|what number|"
-                            r"which of (these|those|the two)|what percentage|what grade|how far|how long ago|"
+                            r"which of (these|those|the two)|what percentage|what grade|how far|how long ago|how often|how long (have|has|did|do|does|is|are|was|will)|"
                             r"what('s| is| was) (your|the|his|her) (longest|shortest|favou?rite|name|age)\b|"
+                            r"what('s| is| was) (your|the|his|her) ([\w-]+ ){0,3}(date|deadline|name|title|level|grade|number)\??$|"
                             r"who('s| is| are| was| were)\b|where('s| is| are| was| were)\b|"
                             r"when (do|does|did|is|are|was|were|will|would|can|could|should|'s)\b)")
 # Scale (ruler) questions ask for a number: closed in 2 of 3 tuning rows whatever the wh-word.
@@ -43,8 +44,9 @@ SCALE = re.compile(r"\b(on a scale|on that scale|same scale|the scale|\d+ to (10
 # Requests phrased with a modal are invitations to talk, not yes/no questions ("Can you tell me ...?").
 OPEN_REQUESTS = re.compile(
     r"^((i'm wondering |i wonder |i was wondering )?if )?(can|could|would|will) you (please |perhaps |maybe |just )*"
-    r"(tell|describe|share|say|talk|walk|explain|give me|help me understand|expand|elaborate|think of|fill me in|"
-    r"unpack|paint)\b|^would you mind (telling|filling|sharing|describing|saying|talking|explaining|walking)\b|"
+    r"(tell|describe|share|say more|say something|say a (little )?(bit )?more|talk|walk|explain|give me|help me understand|expand|elaborate|think of|fill me in|"
+    r"unpack|paint)\b|^(do|would) you (want|like|care) to (tell|talk|walk|share|describe|say more|explain)\b|"
+    r"^would you mind (telling|filling|sharing|describing|saying|talking|explaining|walking)\b|"
     r"^(do you have|have you had|have you got) (a|an|any) (idea|ideas|sense|thoughts?|plan|feeling)s?( yourself)? "
     r"(about|of|as to|on|why|what|how|where)\b")
 
@@ -56,7 +58,8 @@ OPEN_PROMPTS = re.compile(
     r"let's explore|imagine|think about what|think back)|"
     r"((i'm|i am|i was|i'd be|i'm just|i was just) )?(wondering|curious|interested) (about |to know |to hear )?"
     r"(what|how|why|where|who|which|when)|i wonder (what|how|why|where|who|which|when)|"
-    r"i don't know (what|how|why)|i'd (like|love) to (know|hear|understand) (more |about |what|how|why)|"
+    r"i don't know (what|how|why)|i'd (like|love) to (know|hear|understand|learn) (more |about |what|how|why|where|"
+    r"which|who|when)|"
     r"(what|how) about\b|anything else|any (other|thoughts|ideas|not-so-good)|something else|what else|how else)")
 # The same prompts inside a sentence without a question mark ("So, I need you to tell me a bit more about ...").
 PROMPT_ANYWHERE = re.compile(
@@ -101,7 +104,7 @@ LEADING_PATTERNS: list[tuple[str, str]] = [
      r"^(would|is|do|does|did|could) (it|you|that) not\b", "a negative yes/no question expects 'yes'"),
     (r"^why (haven't|didn't|don't|won't|can't|aren't|isn't|hasn't|wouldn't|couldn't) you\b",
      "'why haven't you...' presupposes a failure or pushes a suggestion"),
-    (r"\bhow much (would|will|do) you (love|enjoy|like|want)\b|^how (excited|eager|thrilled|keen|grateful)\b",
+    (r"\bhow much (would|will|do) you (love|enjoy|like|want)\b|^how (excited|eager|thrilled|keen|grateful|proud|lucky|relieved)\b",
      "presupposes the feeling it asks about ('how much would you love')"),
     (r"\b(i'm sure|i assume|i take it|i bet|we all know|everyone knows|you'd agree|you agree that)\b|"
      r"(^|,\s*)you must (be|feel|have been)\b", "puts the answer in the person's mouth ('I'm sure you...')"),
@@ -111,15 +114,22 @@ LEADING_PATTERNS: list[tuple[str, str]] = [
 # A short "why" probe into the first answer ("..., and why?", "..., and what made it go well?") asks for the
 # reason behind the same answer, not for a second one; the knowledge-format example uses this form.
 ANAPHORIC_PROBE = re.compile(r"^(why|how come)(\s+(is|was|does|did) (that|it|this)( \w+)?)?\W*$|"
-                             r"^what (made|makes|helped|would make|drives|drove) (it|that|this|them)\b")
+                             r"^what (made|makes|helped|would make|drives|drove) (it|that|this|them)\b|"
+                             r"^how did you (handle|deal with|manage|approach|cope with|respond to|tackle) (that|it|this|them)\b")
 # Words that begin an embedded clause ("what you enjoy"): a "wh" after them is an object, not a new question.
 EMBEDDED_SUBJECTS = {"you", "i", "we", "they", "he", "she", "it", "the", "a", "an", "your", "my", "our", "their",
                      "his", "her", "this", "that", "these", "those", "to", "people", "others", "someone", "else"}
 # A second interrogative clause joined by a conjunction ("... and what would you change?").
 JOINED_CLAUSE = re.compile(
     r"(?:,\s*|\s)(?:and|or|but)\s+(?:also\s+)?((?:what|how|why|where|when|who|which)(?:'s)?(?:\s+else)?\s+(\S+)[^,;]*)")
-JOINED_YES_NO = re.compile(r"(?:,\s*|\s)(?:and|or|but)\s+(do|does|did|are|is|was|were|have|has|would|could|can|will)"
-                           r"\s+(you|they|we|he|she)\s+\w+")
+JOINED_YES_NO = re.compile(r"(?:,\s*|\s)(?:(?:and|or|but)\s+(do|does|did|are|is|was|were|have|has|would|could|can|will)"
+                           r"\s+(you|they|we|he|she)|and\s+(is|are|was|were)\s+(your|the|it|there))\s+\w+")
+# Two prompts joined ("walk me through X and tell me Y") or one feeling asked of two subjects ("about A and about B").
+JOINED_PROMPT = re.compile(r"\b(and|then|also) (tell me|walk me through|talk me through|describe|explain|share)\b|"
+                           r"\babout\b[^?]{3,}\band (also )?about\b")
+# "Which ..., A or B?" and "would you rather A or B?" offer a pick between named options.
+CHOICE = re.compile(r"^(which|what|would you rather|do you prefer)\b.*,\s*([^,\s]+(?: [^,\s]+){0,4}) or "
+                    r"([^,\s]+(?: [^,\s]+){0,4})\?$")
 
 
 class QuestionCheck(BaseModel):
@@ -183,8 +193,6 @@ def _classify_clause(clause: str, final: bool, first: bool) -> tuple[str, str] |
         return "open", f"request to talk ('{head}...')"
     if EMBEDDED_YES_NO.match(clause):
         return "closed", "embedded 'I wonder if...': answerable yes/no"
-    if re.match(r"^(is there anything else|are there any other)\b", clause):
-        return "open", "'is there anything else' invites more"
     if OPEN_PROMPTS.match(clause):
         return "open", f"prompt or embedded wh-question ('{head}...')"
     if FACT_QUESTIONS.match(clause):
@@ -211,6 +219,8 @@ def _classify_sentence(sentence: str) -> tuple[str, str] | None:
     asks = sentence.endswith("?")
     if asks and SCALE.search(sentence):
         return "closed", "asks for a number on a scale"
+    if asks and CHOICE.match(_strip_markers(sentence)) and not TRAILING_OR.search(sentence.rstrip("?")):
+        return "closed", "offers a pick between named options"
     if TRAILING_OR.search(sentence.rstrip("?")):
         return "open", "trailing 'or?' leaves the answer open"
     if TAG_QUESTION.search(sentence) and not WH_START.match(_strip_markers(sentence)):
@@ -269,7 +279,7 @@ def _double_reasons(text: str) -> list[str]:
             clause, after = match.group(1), match.group(2).strip("?,.")
             if after not in EMBEDDED_SUBJECTS and not ANAPHORIC_PROBE.match(clause.strip(" ?")):
                 return [f"two questions joined ('... {match.group(0).strip(' ,')[:40]}'): split them"]
-        match = JOINED_YES_NO.search(sentence)
+        match = JOINED_YES_NO.search(sentence) or JOINED_PROMPT.search(sentence)
         if match:
             return [f"a second question joined ('... {match.group(0).strip(' ,')}'): split them"]
     return []

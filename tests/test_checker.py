@@ -25,6 +25,9 @@ OPEN = [
     "So, um, thinking about next year, what would make it a good year for you?",
     "What support and resources would help you get there?",
     "How do you decide what to prioritise and what to drop?",
+    "Do you want to tell me how the client workshop went?",
+    "I'd love to hear where you see yourself in a couple of years.",
+    "What skills, tools or people would help you get to the next level?",
 ]
 
 CLOSED = {
@@ -42,6 +45,13 @@ CLOSED = {
     "permission": "Is it okay if I share some feedback from the review?",
     "permission 'can I'": "Can I share an observation from the last sprint?",
     "scale": "On a scale of 1 to 10, how confident are you about presenting to the board?",
+    "yes/no 'would you say'": "Would you say you're more motivated now than in January?",
+    "yes/no 'is there'": "Is there anything else you want to cover today?",
+    "pick between named options": "Which quarter should we aim the promotion case at, Q2 or Q3?",
+    "pick with 'would you rather'": "Which would you rather, leading the migration or mentoring the new grads?",
+    "fact: a date": "What's your review date?",
+    "fact: how often": "How often do you meet your mentor?",
+    "fact: how long": "How long have you been on the payments team?",
 }
 
 LEADING = [
@@ -53,6 +63,7 @@ LEADING = [
     "Why haven't you signed up for the leadership course yet?",
     "How much would you love to lead the platform team?",
     "The offsite was useful, right?",
+    "How proud are you of what the team pulled off this quarter?",
 ]
 
 DOUBLE = [
@@ -60,6 +71,9 @@ DOUBLE = [
     "What went well this quarter? What would you do differently?",
     "How do you feel about the reorg, and how has it changed your plans?",
     "What are your goals for next year and do you have a plan for them?",
+    "Do you feel supported by the team and is your workload sustainable?",
+    "Walk me through the incident review and tell me how mentoring Priya is going.",
+    "How do you feel about the new team structure and about our one-to-ones?",
 ]
 
 SINGLE_WITH_COMPOUND = [
@@ -68,6 +82,7 @@ SINGLE_WITH_COMPOUND = [
     "How do you balance delivery work and learning time?",
     "What part of your recent work are you proudest of, and what made it go well?",
     "What do you enjoy most about mentoring, and why?",
+    "Which parts of the last project stretched you most, and how did you handle that?",
 ]
 
 

@@ -46,6 +46,14 @@ def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_
 def run(limit: int | None = None, provider: str | None = None, **_: Any) -> SuiteResult:
     cases = load_jsonl(DATASETS_DIR / "questions.jsonl")[:limit]
     result = _score(eval_engine(), cases, suggest_questions)
+    blind_path = DATASETS_DIR / "questions_blind.jsonl"
+    if blind_path.exists():
+        blind = _score(eval_engine(), load_jsonl(blind_path)[:limit], suggest_questions)
+        result.metrics += [Metric(f"blind.{m.name}", m.value, m.target, m.higher_is_better)
+                           for m in blind.metrics if m.name != "deterministic"]
+        result.cases += [{"blind": True, **c} for c in blind.cases if c["failures"]]
+        result.notes.append("blind.*: questions_blind.jsonl, 30 profiles written by a helper who never saw the code "
+                            "or the other datasets (22 free-text roles, messy context notes)")
     llm = llm_engine(provider)
     if llm is not None:
         from coach.assist import questions
@@ -63,7 +71,7 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
     knowledge = engine.knowledge
     totals = {"questions": 0, "open": 0, "personal": 0, "personal_eligible": 0, "grounded": 0, "dup_pairs": 0,
               "pairs": 0, "coverage_ok": 0, "coverage_eligible": 0, "deterministic": 0, "det_checked": 0,
-              "accepted": 0}
+              "accepted": 0, "topic_cases": 0, "topic_named": 0, "target_cases": 0, "target_named": 0}
     details = []
     for index, case in enumerate(cases):
         request = request_of(case)
@@ -90,6 +98,20 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
             if texts[a].lower() == texts[b].lower() or float(vectors[a] @ vectors[b]) >= NEAR_DUPLICATE:
                 totals["dup_pairs"] += 1
                 failures.append(f"duplicate: {texts[a]} | {texts[b]}")
+        topic = case.get("context_topic")
+        if topic:
+            totals["topic_cases"] += 1
+            if any(_words(topic) <= _words(text) for text in texts):
+                totals["topic_named"] += 1
+            else:
+                failures.append(f"context topic '{topic}' named in no question")
+        if case.get("target_role"):
+            totals["target_cases"] += 1
+            title = knowledge.roles[case["target_role"]].title.lower()
+            if any(title in text.lower() for text in texts):
+                totals["target_named"] += 1
+            else:
+                failures.append(f"target role '{title}' named in no question")
         if request.count >= 6:
             totals["coverage_eligible"] += 1
             totals["coverage_ok"] += len({q.stage for q in result.questions}) >= 4
@@ -106,6 +128,8 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
         Metric("questions", totals["questions"]),
         Metric("open_rate", totals["open"] / q, 1.0),
         Metric("personalisation_rate", totals["personal"] / max(totals["personal_eligible"], 1), 0.6),
+        Metric("topic_named", totals["topic_named"] / max(totals["topic_cases"], 1), 1.0),
+        Metric("target_named", totals["target_named"] / max(totals["target_cases"], 1), 1.0),
         Metric("grounding", totals["grounded"] / q, 1.0),
         Metric("duplicate_rate", totals["dup_pairs"] / max(totals["pairs"], 1), 0.0, higher_is_better=False),
         Metric("stage_coverage", totals["coverage_ok"] / max(totals["coverage_eligible"], 1), 1.0),
@@ -115,4 +139,6 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
     ]
     return SuiteResult("questions", metrics, cases=details,
                        notes=["personalisation: share of questions (in profiles with a target, gap or context) that "
-                              "name the target role, a gap competency, or every word of the case's context topic"])
+                              "name the target role, a gap competency, or every word of the case's context topic",
+                              "topic_named / target_named: share of profiles with a context topic / target role in "
+                              "which at least one question names it"])

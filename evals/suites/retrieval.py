@@ -46,7 +46,7 @@ def run(limit: int | None = None, **_: Any) -> SuiteResult:
         Metric("graph_aware.recall@3", graph["recall@3"]),
         Metric("graph_aware.mrr", graph["mrr"]),
     ]
-    for prefix in ("blind", "blind2"):
+    for prefix in ("blind", "blind2", "blind3"):
         blind_path = DATASETS_DIR / f"retrieval_{prefix}.jsonl"
         if not blind_path.exists():
             continue
@@ -57,7 +57,7 @@ def run(limit: int | None = None, **_: Any) -> SuiteResult:
                     Metric(f"{prefix}.recall@3", blind["recall@3"], 0.90), Metric(f"{prefix}.mrr", blind["mrr"]),
                     Metric(f"{prefix}.graph_aware.recall@3", blind_graph["recall@3"])]
         misses += [{"dataset": prefix, **m} for m in blind_misses]
-    notes = ["blind.* and blind2.* = retrieval_blind*.jsonl, written by people who never saw the code or the other "
+    notes = ["blind.*, blind2.* and blind3.* = retrieval_blind*.jsonl, written by people who never saw the code or the other "
              "datasets; neither was used to change the retrieval",
              "plain = hybrid search over roles; graph_aware = the ranking the pipelines use "
              "(search plus reachability from the current role)"]

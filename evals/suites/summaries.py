@@ -25,7 +25,9 @@ BLIND_SETS = [
      "first run F1 0.881 (P 0.833, R 0.933); its misses then guided general rule changes"),
     ("blind3", DATASETS_DIR / "summaries_blind3.jsonl",
      "first run F1 0.767 (P 0.767, R 0.767); its misses then guided general rule changes"),
-    ("blind4", DATASETS_DIR / "summaries_blind4.jsonl", "never used to change the rules: the honest number"),
+    ("blind4", DATASETS_DIR / "summaries_blind4.jsonl",
+     "first run F1 0.706 (P 0.857, R 0.600); its misses then guided general rule changes"),
+    ("blind5", DATASETS_DIR / "summaries_blind5.jsonl", "never used to change the rules: the honest number"),
 ]
 DATASET = DATASETS_DIR / "summaries.jsonl"
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+#-]*")
