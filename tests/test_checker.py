@@ -145,6 +145,6 @@ def test_suite_runs_on_a_few_rows(tmp_path) -> None:
     result, path = run_suite("open_questions", limit=60, results_dir=tmp_path)
     names = {m.name for m in result.metrics}
     assert {"heldout_accuracy", "heldout_macro_f1", "all_accuracy", "all_macro_f1"} <= names
-    assert all(0.0 <= m.value <= 1.0 for m in result.metrics)
+    assert all(0.0 <= m.value <= 1.0 for m in result.metrics if not m.name.endswith("cases"))
     assert any("Wu et al." in note for note in result.notes)
     assert path.is_file()
