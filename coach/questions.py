@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from coach.checker import check_question
-from coach.context import extract_topic
+from coach.context import extract_topics
 from coach.engine import Engine
 from coach.gaps import Gap, analyse_gaps, normalise_ratings
 from coach.knowledge import STAGES, Question, Role
@@ -70,7 +70,8 @@ class QuestionSet(BaseModel):
     current_role: RoleRef
     target_role: RoleRef | None = None
     focus_gaps: list[str] = Field(default_factory=list, description="Gap competency ids the arc covers.")
-    context_topic: str | None = None
+    context_topic: str | None = Field(default=None, description="The main thing the recent context names.")
+    context_topics: list[str] = Field(default_factory=list, description="Every topic the questions pick up, best first.")
     llm_rejected: str | None = None
 
 
@@ -97,9 +98,10 @@ def plan_arc(count: int, *, discovery: bool = False) -> list[str]:
 class _Slots:
     """Values for the question-bank slots; competencies rotate so the arc covers several gaps."""
 
-    def __init__(self, name: str, current: Role, target: Role | None, gaps: list[Gap], topic: str | None,
+    def __init__(self, name: str, current: Role, target: Role | None, gaps: list[Gap], topics: list[str],
                  commitments: list[OpenCommitment]) -> None:
-        self.name, self.current, self.target, self.gaps, self.topic = name, current, target, gaps, topic
+        self.name, self.current, self.target, self.gaps, self.topics = name, current, target, gaps, topics
+        self.next_topic = 0
         self.commitments = sorted(commitments, key=lambda c: (not c.overdue, c.due or date.max))
         self.next_gap = 0
         self.next_commitment = 0
@@ -112,7 +114,7 @@ class _Slots:
             have.add("target_role")
         if self.gaps:
             have.add("competency")
-        if self.topic:
+        if self.topics:
             have.add("context")
         if self.commitments:
             have.add("commitment")
@@ -132,8 +134,9 @@ class _Slots:
             self.next_gap += 1
             values["competency"] = gap.competency
             used_ids.append(gap.competency_id)
-        if "context" in question.slots and self.topic:
-            values["context"] = self.topic
+        if "context" in question.slots and self.topics:
+            values["context"] = self.topics[self.next_topic % len(self.topics)]
+            self.next_topic += 1
         if "commitment" in question.slots and self.commitments:
             values["commitment"] = _commitment_phrase(self.commitments[self.next_commitment % len(self.commitments)])
             self.next_commitment += 1
@@ -165,15 +168,16 @@ def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
         if cid not in knowledge.competencies:
             engine.resolve_competency(cid, field=f"ratings.{cid}")
     gaps = analyse_gaps(knowledge, current, target, ratings).gaps[:3] if target else []
-    topic = extract_topic(request.context) if request.context else None
-    slots = _Slots(request.name.strip(), current, target, gaps, topic, request.open_commitments)
+    topics = extract_topics(request.context) if request.context else []
+    slots = _Slots(request.name.strip(), current, target, gaps, topics, request.open_commitments)
     discovery = not request.aspiration.strip() and target is None
     arc = plan_arc(request.count, discovery=discovery)
     profile = " ".join(filter(None, [request.aspiration, request.context, target.title if target else "",
                                      " ".join(g.competency for g in gaps)])) or current.title
     picked = _pick(engine, arc, request, slots, profile, discovery)
     return QuestionSet(questions=picked, current_role=role_ref(current), target_role=role_ref(target) if target else None,
-                       focus_gaps=[g.competency_id for g in gaps], context_topic=topic)
+                       focus_gaps=[g.competency_id for g in gaps],
+                       context_topic=topics[0] if topics else None, context_topics=topics)
 
 
 def _candidates(engine: Engine, stage: str, request: QuestionRequest, slots: _Slots, profile: str,
@@ -192,6 +196,9 @@ def _candidates(engine: Engine, stage: str, request: QuestionRequest, slots: _Sl
         score = relevance.get(q.id, 0.0) / best
         personal = [s for s in PERSONAL_SLOTS if s in q.slots]
         score += 2.0 * len(personal)  # personal details make a question land: prefer them when known
+        if "context" in q.slots and (stage == "reflect" or len(slots.topics) > 1 and request.count >= 8
+                                     and stage != "aspire"):
+            score += 2.0  # open on the recent thing by name; a second thing gets its own question later
         score += 1.0 if set(q.competencies) & gap_ids else 0.0
         score += 0.5 if request.conversation_type in q.conversation_types else 0.0
         if discovery and q.theme == "discovery":
@@ -209,20 +216,21 @@ def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slot
     vectors: list[np.ndarray] = []
     used: set[str] = set()
     per_stage: dict[str, list[tuple[float, Question]]] = {}
+    topic_cap = min(len(slots.topics), 1 if len(arc) < 8 else 2)
     for stage in arc:
         if stage not in per_stage:
             per_stage[stage] = _candidates(engine, stage, request, slots, profile, discovery)
         for _, question in per_stage[stage]:
-            if question.id in used:
-                continue
-            state = (slots.next_gap, slots.next_commitment)
+            if question.id in used or "context" in question.slots and slots.next_topic >= topic_cap:
+                continue  # each topic is named once, and a short arc names one: more reads as a script
+            state = (slots.next_gap, slots.next_commitment, slots.next_topic)
             text, ids, values = slots.fill(question)
             if not check_question(text).ok:
-                slots.next_gap, slots.next_commitment = state
+                slots.next_gap, slots.next_commitment, slots.next_topic = state
                 continue
             vector = np.asarray(engine.embeddings.embed_query(text))
             if any(float(vector @ other) >= NEAR_DUPLICATE for other in vectors):
-                slots.next_gap, slots.next_commitment = state
+                slots.next_gap, slots.next_commitment, slots.next_topic = state
                 continue
             used.add(question.id)
             vectors.append(vector)

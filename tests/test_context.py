@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.context import extract_topic
+from coach.context import extract_topic, extract_topics
 
 
 @pytest.mark.parametrize("context,topic", [
@@ -22,3 +22,28 @@ def test_topics(context: str, topic: str) -> None:
 @pytest.mark.parametrize("context", ["", "She is doing well", "He wants to move to PM"])
 def test_no_topic(context: str) -> None:
     assert extract_topic(context) is None
+
+
+@pytest.mark.parametrize("context,topic", [
+    ("Kubernetes upgrade done, no downtime. pager load still high", "the Kubernetes upgrade"),
+    ("saved the Norcross account after it went red in Q1", "the Norcross account"),
+    ("back from paternity leave two weeks ago, easing in", "your paternity leave"),
+    ("wrote the ingestion service RFC (splitting reads from writes)", "the ingestion service RFC"),
+    ("her onboarding-flow series got reused by the sales team", "your onboarding-flow series"),
+    ("incident lead for the June outage, postmortem was solid", "the June outage"),
+    ("secondment to the Billing team ended last week", "the secondment to the Billing team"),
+    ("launch of Beacon 3.0 slipped a week", "the launch of Beacon 3.0"),
+    ("renewed Halden Foods at 110% of last year", "Halden Foods"),
+])
+def test_topics_from_fragmentary_notes(context: str, topic: str) -> None:
+    assert extract_topic(context) == topic
+
+
+def test_a_second_specific_topic_is_kept_and_a_vague_one_is_not() -> None:
+    assert extract_topics("led the search indexing rewrite; friction with infra over the queue migration") == [
+        "the search indexing rewrite", "the queue migration"]
+    assert extract_topics("led the search indexing rewrite, the team was happy") == ["the search indexing rewrite"]
+
+
+def test_time_words_and_numbers_are_not_topics() -> None:
+    assert extract_topics("two weeks ago she said last quarter was hard") == []
