@@ -34,6 +34,9 @@ ROLE_SHORTHAND = {
 }
 JUNIOR_WORDS = re.compile(r"\b(junior|jr|new grad|graduate|entry[- ]level|intern|apprentice|first job)\b", re.I)
 SENIOR_WORDS = re.compile(r"\b(senior|sr|lead|staff|principal|head of|experienced)\b", re.I)
+# Signs the person manages people ("looking after 3 designers"): the management track of the family.
+MANAGING_WORDS = re.compile(r"\b(manag(es|ing)|looks? after|looking after|runs? (a|the) team|team of|direct reports|"
+                            r"\d+ (reports|designers|engineers|people|analysts|reps|marketers|recruiters))\b", re.I)
 SENIORITY_WINDOW = 0.08  # candidates this close to the best match compete on seniority words
 
 
@@ -104,6 +107,10 @@ class Engine:
         for role in roles.values():
             if key == role.title.lower() or key in (a.lower() for a in role.aliases):
                 return role
+        named = _named_role(expand_shorthand(text), roles) if not (JUNIOR_WORDS.search(text)
+                                                                     or SENIOR_WORDS.search(text)) else None
+        if named:
+            return named  # "newly promoted EM", "data scientist on the growth team": the title is in there
         hits = self.search(expand_shorthand(text), kind="role", top=5)
         if hits and (hits[0].similarity or 0.0) >= ROLE_MATCH_MIN_SIMILARITY:
             return roles[_by_seniority(text, hits, roles)]
@@ -130,14 +137,34 @@ def expand_shorthand(text: str) -> str:
     return re.sub(r"[A-Za-z&]+", lambda m: ROLE_SHORTHAND.get(m.group(0).lower(), m.group(0)), text)
 
 
+def _named_role(text: str, roles: dict[str, Role]) -> Role | None:
+    """The role whose title or alias (three letters or more) appears whole in the text; the longest wins."""
+    lowered = f" {re.sub(r'[^a-z0-9&/+]+', ' ', text.lower())} "
+    best: tuple[int, Role] | None = None
+    for role in roles.values():
+        for name in (role.title, *role.aliases):
+            words = re.sub(r"[^a-z0-9&/+]+", " ", name.lower()).strip()
+            if len(words) >= 3 and f" {words} " in lowered and (best is None or len(words) > best[0]):
+                best = (len(words), role)
+    return best[1] if best else None
+
+
 def _by_seniority(text: str, hits: list[SearchHit], roles: dict[str, Role]) -> str:
     """Among near-equal matches in the best match's family, 'junior' picks the lowest level, 'senior' the next up."""
     best = hits[0]
     family = roles[best.id].job_family
     close = [h for h in hits if roles[h.id].job_family == family
              and (best.similarity or 0) - (h.similarity or 0) <= SENIORITY_WINDOW]
+    if MANAGING_WORDS.search(text):
+        managers = [h for h in hits if roles[h.id].job_family == family and roles[h.id].track == "management"
+                    and (best.similarity or 0) - (h.similarity or 0) <= 2 * SENIORITY_WINDOW]
+        if managers:
+            return min(managers, key=lambda h: (roles[h.id].level, -(h.similarity or 0))).id
     if JUNIOR_WORDS.search(text):
-        return min(close, key=lambda h: (roles[h.id].level, -(h.similarity or 0))).id
+        # "jr designer": the word 'designer' matches every level alike, so look a little wider for the entry level
+        wider = [h for h in hits if roles[h.id].job_family == family and roles[h.id].track == "ic"
+                 and (best.similarity or 0) - (h.similarity or 0) <= 2 * SENIORITY_WINDOW] or close
+        return min(wider, key=lambda h: (roles[h.id].level, -(h.similarity or 0))).id
     if SENIOR_WORDS.search(text):
         senior = [h for h in close if roles[h.id].level >= 3 and roles[h.id].track == roles[best.id].track]
         if senior:

@@ -92,6 +92,20 @@ def test_resolve_role_by_id_title_alias_and_meaning(engine: Engine) -> None:
     assert err.value.field == "role" and err.value.details["closest"]
 
 
+@pytest.mark.parametrize("typed,role_id", [
+    ("jr designer", "product-designer"),
+    ("newly promoted EM", "engineering-manager"),
+    ("data scientist on the growth team", "data-scientist"),
+    ("full-stack dev", "software-engineer-ii"),
+    ("new grad frontend dev", "software-engineer-i"),
+    ("design lead, looking after 3 designers", "design-manager"),
+    ("sr pm - growth", "senior-product-manager"),
+    ("support agent, tier 2", "support-specialist"),
+])
+def test_resolve_role_from_how_managers_type_it(engine: Engine, typed: str, role_id: str) -> None:
+    assert engine.resolve_role(typed).id == role_id
+
+
 def test_tokenize_drops_stopwords_and_stems() -> None:
     assert tokenize("I want to be Managing the teams") == ["manag", "team"]
 
