@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from coach.errors import UnknownCompetency, UnknownRole
-from coach.knowledge import Competency, Knowledge, Role, load_knowledge
+from coach.knowledge import Competency, Knowledge, Role, load_knowledge, named_roles
 from coach.retrieval.embedder import get_embeddings
 from coach.retrieval.index import IndexStats, KnowledgeIndex, make_chroma_client
 from coach.retrieval.search import HybridSearcher, SearchHit
@@ -107,7 +107,7 @@ class Engine:
         for role in roles.values():
             if key == role.title.lower() or key in (a.lower() for a in role.aliases):
                 return role
-        named = _named_role(expand_shorthand(text), roles) if not (JUNIOR_WORDS.search(text)
+        named = _named_role(expand_shorthand(text), self.knowledge) if not (JUNIOR_WORDS.search(text)
                                                                      or SENIOR_WORDS.search(text)) else None
         if named:
             return named  # "newly promoted EM", "data scientist on the growth team": the title is in there
@@ -137,16 +137,10 @@ def expand_shorthand(text: str) -> str:
     return re.sub(r"[A-Za-z&]+", lambda m: ROLE_SHORTHAND.get(m.group(0).lower(), m.group(0)), text)
 
 
-def _named_role(text: str, roles: dict[str, Role]) -> Role | None:
-    """The role whose title or alias (three letters or more) appears whole in the text; the longest wins."""
-    lowered = f" {re.sub(r'[^a-z0-9&/+]+', ' ', text.lower())} "
-    best: tuple[int, Role] | None = None
-    for role in roles.values():
-        for name in (role.title, *role.aliases):
-            words = re.sub(r"[^a-z0-9&/+]+", " ", name.lower()).strip()
-            if len(words) >= 3 and f" {words} " in lowered and (best is None or len(words) > best[0]):
-                best = (len(words), role)
-    return best[1] if best else None
+def _named_role(text: str, knowledge: Knowledge) -> Role | None:
+    """The one role whose title or alias appears whole in the text (the longest name wins), if exactly one."""
+    named = named_roles(knowledge, text)
+    return knowledge.roles[next(iter(named))] if len(named) == 1 else None
 
 
 def _by_seniority(text: str, hits: list[SearchHit], roles: dict[str, Role]) -> str:

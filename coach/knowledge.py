@@ -460,3 +460,19 @@ def load_knowledge(root: Path) -> Knowledge:
     if knowledge is None:
         raise InvalidKnowledge([str(p) for p in problems])
     return knowledge
+
+
+def named_roles(knowledge: Knowledge, text: str) -> set[str]:
+    """Roles whose title or alias appears in the text as a whole phrase (longest names win)."""
+    lowered = f" {re.sub(r'[^a-z0-9&+ ]+', ' ', text.lower())} "
+    found: dict[str, int] = {}
+    for rid, role in knowledge.roles.items():
+        for name in (role.title, *role.aliases):
+            key = re.sub(r"[^a-z0-9&+ ]+", " ", name.lower()).strip()
+            if len(key) >= 3 and f" {key} " in lowered:
+                found[rid] = max(found.get(rid, 0), len(key))
+    if not found:
+        return set()
+    longest = max(found.values())
+    # "senior engineering manager" should not also count as "engineering manager".
+    return {rid for rid, length in found.items() if length == longest}

@@ -10,10 +10,11 @@ from statistics import median
 
 from pydantic import BaseModel, Field
 
+from coach.aspiration import split_aspiration
 from coach.engine import Engine
 from coach.errors import InvalidInput
 from coach.gaps import Gap, Rating, TrackMove, analyse_gaps, classify_move, distance, normalise_ratings
-from coach.knowledge import Knowledge, Role
+from coach.knowledge import Knowledge, Role, named_roles
 
 MAX_STEPS = 3
 SIMILAR_NEIGHBOURS = 2     # competency-similar roles added as lateral edges per role
@@ -21,6 +22,12 @@ WEEKS_PER_LEVEL_FALLBACK = 12.0
 WEEKS_PER_MONTH = 4.345
 FIT_DECAY_RANKS = 5.0      # fit falls to ~0.37 five ranks below the best match
 NAMED_DISCOUNT = 0.8       # when the text names a role, how much the unnamed ones still count
+# "Run a team" from an engineer most often means an engineering team: a small pull towards the own family.
+SAME_FAMILY_BONUS = 0.1
+# "Get to the next level", "get promoted": the next level up on the person's own track.
+NEXT_LEVEL_WORDS = re.compile(r"\b(next level|level up|get promoted|promotion|promoted|step up|move up|"
+                              r"next step up|the level above)\b", re.IGNORECASE)
+NEXT_LEVEL_BONUS = 0.25
 MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
 
 
@@ -136,7 +143,8 @@ def interest_fit(engine: Engine, interests: str) -> dict[str, float]:
     """How well every role fits the interests text: 1 for the best match, decaying with its hybrid rank."""
     if not interests.strip():
         return {}
-    hits = engine.search(interests, kind="role", top=len(engine.knowledge.roles))
+    # Search on what the person wants, not on what they are leaving ("more people stuff, less code").
+    hits = engine.search(split_aspiration(interests).wanted, kind="role", top=len(engine.knowledge.roles))
     # Fused scores (1/(60+rank)) are too compressed to weigh against distance; the rank is what they carry.
     fit = {h.id: math.exp(-rank / FIT_DECAY_RANKS) for rank, h in enumerate(hits)}
     named = named_roles(engine.knowledge, interests)
@@ -144,22 +152,6 @@ def interest_fit(engine: Engine, interests: str) -> dict[str, float]:
         # Someone who names a role ("engineering manager within 18 months") means that role.
         fit = {rid: 1.0 if rid in named else value * NAMED_DISCOUNT for rid, value in fit.items()}
     return {rid: round(value, 4) for rid, value in fit.items()}
-
-
-def named_roles(knowledge: Knowledge, text: str) -> set[str]:
-    """Roles whose title or alias appears in the text as a whole phrase (longest names win)."""
-    lowered = f" {re.sub(r'[^a-z0-9&+ ]+', ' ', text.lower())} "
-    found: dict[str, int] = {}
-    for rid, role in knowledge.roles.items():
-        for name in (role.title, *role.aliases):
-            key = re.sub(r"[^a-z0-9&+ ]+", " ", name.lower()).strip()
-            if len(key) >= 3 and f" {key} " in lowered:
-                found[rid] = max(found.get(rid, 0), len(key))
-    if not found:
-        return set()
-    longest = max(found.values())
-    # "senior engineering manager" should not also count as "engineering manager".
-    return {rid for rid, length in found.items() if length == longest}
 
 
 def _walks(graph: dict[str, list[tuple[str, str]]], knowledge: Knowledge, start: str) -> Iterable[list[tuple[str, str]]]:
@@ -298,6 +290,7 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
     fit = interest_fit(engine, aspiration)
     knowledge = engine.knowledge
     hops = reachable(knowledge, current.id) if current else {}
+    next_level = bool(NEXT_LEVEL_WORDS.search(aspiration))
     scored: list[CandidateRole] = []
     for rid, similarity in fit.items():
         role = knowledge.roles[rid]
@@ -312,6 +305,13 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
             if role.level < current.level:
                 score -= 0.3
                 reasons.append(f"below the current level ({role.level} < {current.level})")
+            if role.job_family == current.job_family:
+                score += SAME_FAMILY_BONUS
+                reasons.append(f"in the same job family as {current.title}")
+            if next_level and role.job_family == current.job_family and role.track == current.track \
+                    and role.level == current.level + 1:
+                score += NEXT_LEVEL_BONUS
+                reasons.append("the next level on the same track, which the aspiration asks for")
         scored.append(CandidateRole(id=rid, title=role.title, score=round(score, 4), reasons=reasons))
     scored.sort(key=lambda c: (-c.score, c.id))
     return scored[:top]

@@ -1,0 +1,46 @@
+"""What a person wants, kept apart from what they want to leave behind, and how ranking uses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.aspiration import split_aspiration
+from coach.engine import Engine
+from coach.paths import rank_target_roles
+
+
+@pytest.mark.parametrize("text,wanted,unwanted", [
+    ("more customer calls, less spreadsheet work", "more customer calls", "spreadsheet work"),
+    ("I want to stop fixing printers and get into proper networking", "I want to get into proper networking",
+     "fixing printers"),
+    ("I enjoy the design reviews more than pushing pixels", "I enjoy the design reviews more", "pushing pixels"),
+    ("don't want reports. want to go deep on pricing models", "want to go deep on pricing models",
+     "don't want reports"),
+])
+def test_split_keeps_the_wanted_part(text: str, wanted: str, unwanted: str) -> None:
+    parts = split_aspiration(text)
+    assert " ".join(parts.wanted.split()) == wanted
+    assert unwanted in parts.unwanted
+
+
+def test_nothing_unwanted_leaves_the_text_alone() -> None:
+    text = "I'd like to lead the analytics team within two years"
+    assert split_aspiration(text).wanted == text and split_aspiration(text).unwanted == ""
+
+
+def test_only_unwanted_falls_back_to_the_whole_text() -> None:
+    assert split_aspiration("less code").wanted == "less code"
+
+
+def test_ranking_searches_the_wanted_part(engine: Engine) -> None:
+    current = engine.knowledge.roles["senior-software-engineer"]
+    ranked = [c.id for c in rank_target_roles(engine, current, "tired of writing code all day, I want to run a "
+                                                                "team and grow the people on it", top=3)]
+    assert "engineering-manager" in ranked
+
+
+def test_next_level_means_the_next_level_on_the_same_track(engine: Engine) -> None:
+    current = engine.knowledge.roles["software-engineer-i"]
+    ranked = rank_target_roles(engine, current, "I want to get to the next level this year", top=3)
+    assert ranked[0].id == "software-engineer-ii"
+    assert any("next level" in reason for reason in ranked[0].reasons)
