@@ -45,11 +45,15 @@ _NUM = r"(?:\d{1,3}|a couple of|couple of|a few|few|an?|one|two|three|four|five|
 _UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _CHECKIN = r"(?:check[- ]?ins?|chk[- ]?ins?|1[:-]1s?|one[- ]on[- ]ones?|catch[- ]?ups?|follow[- ]?ups?|meetings?|" \
            r"conversations?|sessions?|syncs?)"
+# A calendar day in a weekday-led date ("Fri 23 Jan", "fri 18th", "Friday the 25th", "Tue (4 Nov)", "wed 4/16").
+_DAY_DATE = rf"(?:\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}|(?:the\s+)?\d{{1,2}}{_ORD}|{_MONTH}\s+\d{{1,2}}{_ORD}?|" \
+            r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)"
 _DEADLINE = r"(?:by|before|due(?: by| on)?|until|till|no later than|not later than|latest by|b4|on|at)"
 
 # Longest, most specific forms first; the regex engine takes the first alternative that fits.
 _FORMS = [
     rf"(?:the\s+)?next\s+{_CHECKIN}",
+    rf"(?:(?:this|next)\s+)?(?:coming\s+)?{_WEEKDAY}\.?,?\s+(?:{_DAY_DATE}|\(\s*{_DAY_DATE}\s*\))",
     r"asap|as soon as possible",
     r"\d{4}-\d{2}-\d{2}",
     rf"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:month|week|wk|quarter|qtr|year|yr|day|today)",
@@ -64,7 +68,7 @@ _FORMS = [
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     rf"(?:within|in)\s+(?:the\s+next\s+)?{_NUM}\s+{_UNIT}(?:'?s?\s+time)?|{_NUM}\s+{_UNIT}\s+from\s+(?:now|today)",
     r"(?:within|in)\s+a\s+fortnight",
-    rf"(?:next|this)\s+(?:week|wk|month|quarter|qtr|year|yr|{_WEEKDAY})",
+    rf"(?:next|this)\s+(?:coming\s+)?(?:week|wk|month|quarter|qtr|year|yr|{_WEEKDAY})",
     r"day\s+after\s+tomorrow|tomorrow|tmrw|tmr|tmw|today|tonight",
     rf"q[1-4](?:\s+\d{{4}})?",
     rf"{_WEEKDAY}",
@@ -78,9 +82,26 @@ _CHECKIN_PHRASE = re.compile(rf"^(?:the\s+)?next\s+{_CHECKIN}$", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"(?:(?<![\w-])(?:by|before|in|during|until|till|for|b4|within|due|at)\s+)$",
                                  re.IGNORECASE)
 _DEADLINE_BEFORE = re.compile(rf"(?<![\w-]){_DEADLINE}\s+(?:the\s+)?$", re.IGNORECASE)
-# "for the next month" is a duration, not a deadline.
-_DURATION_BEFORE = re.compile(r"\b(?:for|over|during|throughout|from|starting|since|last)\s+(?:the\s+)?$",
+# "for the next month" is a duration, not a deadline; "during Q4" is a deadline (the period's end), so
+# "during" counts as a duration only before a span ("during the next 2 weeks").
+_DURATION_BEFORE = re.compile(r"\b(?:for|over|throughout|from|starting|since|last)\s+(?:the\s+)?$|"
+                              r"\bduring\s+the\s+$|\b(?:starting|beginning)\s+(?:in|on|from)\s+(?:the\s+)?$",
                               re.IGNORECASE)
+# A span counted from some other event ("within 2 days of receiving it") is no deadline from the meeting.
+_EVENT_AFTER = re.compile(r"^\s+(?:of|after|from)\b(?!\s+(?:now|today|the\s+meeting|this\s+meeting)\b)",
+                          re.IGNORECASE)
+# A weekday that names a recurring slot ("thurs afternoons", "every Monday", "the tues standups"), not a deadline.
+_RECURRING_AFTER = re.compile(r"^\s+(?:mornings|afternoons|evenings|nights|stand-?ups?|syncs|meetings|calls|"
+                              r"sessions|1:1s)\b", re.IGNORECASE)
+_RECURRING_BEFORE = re.compile(r"(?<![\w-])(?:every|each|the|our|their|his|her)\s+$", re.IGNORECASE)
+# A specific day ("the 15th", "March 3", "3/15", a weekday): "for the 15th" is a target date, not a duration.
+_SPECIFIC_DAY = re.compile(rf"^(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}{_ORD}?(?:,?\s+\d{{4}})?|"
+                           rf"\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|the\s+\d{{1,2}}{_ORD}|"
+                           rf"\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|(?:(?:this|next)\s+)?(?:coming\s+)?{_WEEKDAY}\b.*)$",
+                           re.IGNORECASE)
+# A weekday that only decorates a calendar date ("Fri 23 Jan", "Tue (4 Nov)"): the date is what counts.
+_WEEKDAY_PREFIX = re.compile(rf"^(?:(?:this|next)\s+)?(?:coming\s+)?{_WEEKDAY}\.?,?\s+(?=\(?\s*(?:the\s+)?\d|"
+                             rf"\(?\s*{_MONTH}\s+\d)", re.IGNORECASE)
 _PHRASE = re.compile(rf"(?<![\w/-])(?:{'|'.join(_FORMS)})(?![\w/]|-\w)", re.IGNORECASE)
 _ASAP = re.compile(r"^(?:asap|as soon as possible)$", re.IGNORECASE)
 _LEAD = re.compile(rf"^(?:{_DEADLINE}|in|within|during|for)\s+(?:the\s+)?", re.IGNORECASE)
@@ -96,16 +117,26 @@ def find_due_phrase(text: str) -> tuple[str, int, int] | None:
     candidates: list[tuple[int, int, int]] = []
     for match in _PHRASE.finditer(text):
         start, end = match.span()
-        before = text[:start]
-        if _DURATION_BEFORE.search(before):
+        before, after = text[:start], text[end:]
+        duration = _DURATION_BEFORE.search(before)
+        target = duration and duration.group(0).lower().startswith("for") and _SPECIFIC_DAY.match(match.group(0))
+        if duration and not target:
             continue
-        if _NEEDS_PREPOSITION.match(match.group(0)) and not _PREPOSITION_BEFORE.search(before):
+        if _NEEDS_PREPOSITION.match(match.group(0)) and not _PREPOSITION_BEFORE.search(before) and \
+                not (before.endswith("(") and after.startswith(")")):  # "own the revamp (Q4)"
+            continue
+        if re.match(r"^\d|^(?:within|in)\b", match.group(0), re.IGNORECASE) and _EVENT_AFTER.match(after):
             continue
         deadline = _DEADLINE_BEFORE.search(before)
+        if re.fullmatch(_WEEKDAY, match.group(0), re.IGNORECASE) and not deadline and (
+                _RECURRING_AFTER.match(after) or _RECURRING_BEFORE.search(before)):
+            continue
         if _CHECKIN_PHRASE.match(match.group(0)) and not deadline:
             continue
         if deadline:
             start = deadline.start()
+        elif target and duration:
+            start = duration.start()
         elif (lead := re.search(r"(?<![\w-])(?:in|within|during)\s+(?:the\s+)?$", before, re.IGNORECASE)) and not \
                 match.group(0).lower().startswith(("in ", "within ")):
             start = lead.start()
@@ -127,6 +158,8 @@ def resolve_due_date(phrase: str, meeting_date: date, *, next_check_in: date | N
     """The date a due phrase means, on or after the meeting; None for ASAP or what cannot be resolved."""
     text = _SHORTHAND.sub(lambda m: _SHORT[m.group(0)], " ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'"))
     text = _strip_lead(re.sub(r"^(in|within) the next ", r"\1 ", text))  # "in the next 2 weeks" = "in 2 weeks"
+    text = _WEEKDAY_PREFIX.sub("", text).strip("() ")
+    text = re.sub(r"^(this|next)?\s*coming\s+", lambda m: f"{m.group(1) or 'this'} ", text)  # "this coming Tue"
     if not text or _ASAP.match(text):
         return None
     if re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", text):

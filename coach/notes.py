@@ -7,12 +7,46 @@ Lines that talk to a machine ("ignore previous instructions ...") are skipped: n
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from coach.dates import find_due_phrase, is_asap, resolve_due_date
 
-_BULLET = re.compile(r"^\s*(?:->|=>|[-*•·+‣◦>→]|[–—](?=\s)|\d{1,2}[.)](?=\s)|\[[ xX]?\])\s*")
+# A bullet, a number, a timestamp ("14:21") or a checkbox, alone or together ("- [ ]").
+_BULLET = re.compile(r"^\s*(?:(?:->|=>|[-*•·+‣◦>→]|[–—](?=\s)|\d{1,2}[.)](?=\s)|"
+                     r"\d{1,2}:\d{2}(?:\s*[ap]m)?(?=\s))\s*(?:\[[ xX✓✔]?\]\s*)?|\[[ xX✓✔]?\]\s*)", re.IGNORECASE)
+# A ticked checkbox ("- [x] shared the rubric") or a struck-through item ("~~nominate T~~") is done or dropped.
+_DONE_ITEM = re.compile(r"^\s*(?:(?:->|=>|[-*•·+‣◦>→]|\d{1,2}[.)])\s*)?(?:\[[xX✓✔]\]|\[[ ]?\]\s*~~|~~)")
+# A markdown heading ("### Next steps"): a section header even without its colon.
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<h>.+?)\s*#*\s*$")
+# A tag in brackets at the start of a line ("[ACTION]", "[IDEA]", "[NEXT]"); checkboxes are one character.
+_TAG = re.compile(r"^\s*\[(?P<tag>[A-Za-z][A-Za-z /&-]{1,20})\]\s*[:\-–—]?\s*")
+_ACTION_TAG = re.compile(r"^(?:actions?|action\s+items?|ais?|aps?|todos?|to-?dos?|tasks?|next\s+steps?|"
+                         r"follow[- ]?ups?|commitments?|owner|agreed)$", re.IGNORECASE)
+_CHECKIN_TAG = re.compile(r"^(?:next|next\s+(?:1:1|meeting|check[- ]?in|chat|sync)|check[- ]?in|follow[- ]?up\s+date)$",
+                          re.IGNORECASE)
+# Labels that say a line is explicitly not an action: ideas, parked items, things done or declined.
+_DECOY_LABEL = re.compile(r"^(?:parked|ideas?|maybe|later|someday|nice[- ]to[- ]haves?|done|completed|declined|"
+                          r"backlog|fyi|out\s+of\s+scope|not\s+(?:an?\s+)?(?:todo|to-?do|action(?:\s+item)?|ai|"
+                          r"commitment)|no\s+actions?)$", re.IGNORECASE)
+# Fields written after the action on one line: "... — Owner: Luis — Due: 8/29".
+_FIELD_KEY = r"(?:owners?|who|assignee|due(?:\s+date)?|deadline|by\s+when|eta|target\s+date)"
+_FIELD = re.compile(rf"(?:\s*[-–—|,;(]\s*|\s+)\b(?P<key>{_FIELD_KEY})\s*[:=]\s*(?P<value>[^—–|;()]+?)\s*\)?"
+                    rf"(?=\s*[-–—|,;]\s*\b{_FIELD_KEY}\s*[:=]|\s*$)", re.IGNORECASE)
+# A markdown table row ("| Sarah | Share the promo rubric | tomorrow |") and its separator row ("|---|---|").
+_TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_COLUMN_ROLES = [("owner", re.compile(r"^(?:owners?|who|assignee|responsible|person|by\s+whom)$", re.I)),
+                 ("action", re.compile(r"^(?:actions?|action\s+items?|what|tasks?|items?|to-?dos?|next\s+steps?|"
+                                       r"commitments?|ai|description)$", re.I)),
+                 ("due", re.compile(r"^(?:due(?:\s+date)?|when|by\s+when|by|deadline|date|target(?:\s+date)?|eta|"
+                                    r"timeline|timing)$", re.I))]
+# "on me:", "on Diego:" at the start of a line: the one after "on" owns what follows.
+_ON_OWNER = re.compile(r"^on\s+(?P<name>me|him|her|[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[:\-–—]\s+")
+# A speaker label in a transcript ("TD: Good. I'll update ..."); the speaker is who "I" means on that line.
+_SPEAKER = re.compile(r"^(?P<speaker>[A-Z]{1,3}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:\s*\([^)]{1,30}\))?\s*:\s+")
+_FIRST_SECOND_PERSON = re.compile(r"\b(?:I|I['’](?:m|ve|ll|d)|you|your|my)\b|\?\s*$")
 _HEADER = re.compile(r"^(?P<h>[A-Za-z][\w /&'’()-]{0,40}?)\s*:\s*$")
 _ACTION_HEADER = re.compile(r"^(?:we\s+(?:also\s+|both\s+)?)?(?:agreed\s+)?(?:action(?:\s+item)?s?|next\s+steps?|"
                             r"agreed|agreements?|to-?dos?|follow[- ]?ups?|commitments?|decisions?|ais?|owners?|"
@@ -20,9 +54,9 @@ _ACTION_HEADER = re.compile(r"^(?:we\s+(?:also\s+|both\s+)?)?(?:agreed\s+)?(?:ac
 # A short line that is only an action header, even without its colon ("- AIs", "follow-ups").
 _BARE_HEADER = re.compile(r"^(?:we\s+(?:also\s+)?agreed|agreed|action\s+items?|actions|next\s+steps|ais|to-?dos?|"
                           r"follow[- ]?ups?|commitments)\s*:?\s*$", re.IGNORECASE)
-_MARKER = re.compile(r"^(?:ai|a/i|action(?:\s+items?)?|actions|todo|to-?do|next\s+steps?|plan|the\s+plan|"
-                     r"(?:we\s+)?(?:also\s+)?agreed|decided)\b(?:\s+(?P<name>[^\s:,]+))?"
-                     r"\s*[:\-–—]\s*", re.IGNORECASE)
+_MARKER = re.compile(r"^(?:ai|a/i|ap|action(?:\s+(?:items?|points?))?|actions|todo|to-?do|next\s+steps?|plan|"
+                     r"the\s+plan|(?:we\s+)?(?:also\s+)?agreed|decided)\b(?:\s*\((?P<qualifier>[^)]{1,30})\))?"
+                     r"(?:\s+(?P<name>[^\s:,()]+))?\s*[:\-–—]\s*", re.IGNORECASE)
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:previous|prior|above|earlier|all|any)\b.{0,30}"
     r"\b(?:instructions?|prompts?|rules?|directions?|messages?)\b|\bsystem\s+prompt\b|\byou\s+are\s+now\b|"
@@ -37,19 +71,44 @@ _FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay
 _AGREED = re.compile(r"^(?:(?:we\s+)?(?:also\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
                      re.IGNORECASE)
 _MODAL = re.compile(
-    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+(?:going\s+to|gonna)|\s+(?:is|are|am)\s+gonna|(?:\s+(?:also|then|now|still|both|already))?\s+(?:will|shall|is going to|are going to|am going to|to|"
-    r"agreed to|agrees to|has agreed to|"
-    r"have agreed to|committed to|commits to|has committed to|promised to|promises to|offered to|offers to|"
+    r"^(?:\s*[’']ll|\s*[’'](?:s|re|m)\s+(?:going\s+to|gonna)|\s+(?:is|are|am)\s+gonna|(?:\s+(?:also|then|now|still|both|already))?\s+(?:will|wil|shall|is going to|are going to|am going to|to|"
+    r"agreed to|agrees to|(?:has|have)(?:\s+(?:also|already|now|both))?\s+(?:agreed|committed)\s+to|"
+    r"committed to|commits to|promised to|promises to|offered to|offers to|"
     r"volunteered to|volunteers to|needs to|need to|should|must|plans to|intends to|is to|can))"
     r"(?:\s+(?:also|then|now|first|still|probably|definitely|personally|both))*\s+",
     re.IGNORECASE)
-_STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going to|has agreed to|promised to))\s",
+_STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going to|are going to|"
+                           r"has(?:\s+also)?\s+agreed to|promised to))\s",
                            re.IGNORECASE)
-_REPORTED = re.compile(r"^(?:(?P<who>I|he|she|they|[A-Z][\w’'-]+)\s+)?(?:said|told\s+(?:him|her|them|me)|promised|"
+_REPORTED = re.compile(r"^(?:(?P<who>I|he|she|they|[A-Z][\w’'-]+)\s+)?(?:said|"
+                       r"told\s+(?:him|her|them|me|[A-Z][\w’'-]+)|promised|"
                        r"offered)\s+(?:that\s+)?(?P<then>I|he|she|they)(?:['’]d|\s+would)\s+", re.IGNORECASE)
 _COLON = re.compile(r"^\s*(?:->|=>|→|[:\-–—])\s*")
 _SUBJECTLESS = re.compile(r"^(?:(?:we\s+)?need\s+to|needs\s+to|someone\s+(?:needs\s+to|to|should|will|must)|"
                           r"tbd\s*[:\-–]?|to\s+do\s*:)\s*", re.IGNORECASE)
+# A short apposition after a name that is not a participant: "Tom from the PMO", "Elena in research",
+# "Dana (enablement)", "Elena's team".
+_APPOSITION = re.compile(r"^(?:\s+(?:from|in|at|on|of)\s+(?:the\s+)?[\w&/-]+(?:\s+(?:team|office|org|group))?|"
+                         r"\s*\([^()]{1,40}\)|['’]s\s+(?:team|manager|lead|boss|office|group|org))")
+# "I own getting him onto the rotation - end of May", "Mei Lin owns picking a project by Friday".
+_OWNS = re.compile(r"^\s+(?:owns?|is\s+owning)\s+(?P<what>\S.*)$", re.IGNORECASE)
+# Two owners joined: "FL & HY", "Nadia and I".
+_PAIR = re.compile(r"\s(?:and|&|\+)\s", re.IGNORECASE)
+# A clause that opens with a condition, a negation or a pronoun is no bare imperative ("Before she takes on
+# people", "not pursuing for now", "it's realistic for spring").
+_NOT_IMPERATIVE = re.compile(r"^(?:before|after|when|whenever|once|if|unless|until|till|while|since|because|"
+                             r"as\s+soon\s+as|not|no|never|it|it['’]s|its|that|that['’]s|this|there|there['’]s|"
+                             r"these|those|he|she|they|we|i)\b", re.IGNORECASE)
+_REPORTED_VERB = re.compile(r"^(?P<w>[A-Z][\w’'-]*)\s+(?:[a-z]+ed|said|says|thought|thinks|felt|feels|told|might|"
+                            r"may|could|would|was|is|has|had)\b")
+
+
+def _reports_someone(clause: str) -> bool:
+    """A clause that reports what someone not in the meeting did or said ("Omar mentioned ..."): no imperative."""
+    match = _REPORTED_VERB.match(clause)
+    return bool(match) and match.group("w").lower() not in _ACTION_VERBS
+
+
 _PRONOUNS = {"i": "manager", "me": "manager", "he": "employee", "she": "employee", "they": "employee",
              "him": "employee", "her": "employee", "we": "shared", "us": "shared"}
 _SUBJECT_WORD = re.compile(r"^(?P<w>[A-Za-z][\w-]*)")
@@ -78,6 +137,9 @@ CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:[\w-]+\s+)
                      r"\b(?:reconvene|regroup|meet\s+again)\b|"
                      r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
                      r"\s+(?:again|back)\b|\bdo\s+this\s+again\b|"
+                     # "pick this back up in three weeks", "1:1 again 5/6"
+                     r"\bpick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up(?:\s+again)?\b|"
+                     rf"^{_CHECKIN_WORDS}\s+again\b|"
                      rf"^(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|(?:next|nxt)(?:\s+time)?\s*:)",
                      re.IGNORECASE)
 _CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+{_CHECKIN_WORDS}",
@@ -85,17 +147,39 @@ _CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:
 _CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|"
                              r"regroup|touch\s+base|talk|check)(?:\s+up)?\s+(?:again|back)\b|(?:reconvene|regroup)\b|"
                              r"(?:all\s+)?meet\s+again\b|follow\s+up\s*(?:on)?\s*$|"
+                             r"pick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up\b|"
                              r"revisit\s*(?:after\b|later\b|then\b|once\b|on\b|in\b|$))",
                              re.IGNORECASE)
 # Hedges: a maybe is not a promise ("maybe PGConf in the autumn", "nice to have: a speaking slot").
-_HEDGE = re.compile(r"^(?:maybe|might|perhaps|possibly|ideally|nice[- ]to[- ]have|would be nice|someday)\b|"
-                    r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows|think (?:about|abt) it)\b",
+# "depends on budget", "if and when it happens": a condition, not a promise; "think about it" is no promise unless
+# a dated answer follows ("think abt it and come back w a yes/no by fri").
+_HEDGE = re.compile(r"^(?:maybe|mayb|might|perhaps|possibly|ideally|nice[- ]to[- ]have|would be nice|someday)\b|"
+                    r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows|"
+                    r"think (?:about|abt) it(?!\s+(?:and|&|\+)\s+(?:come|get|report)\s+back)|"
+                    r"depend(?:s|ing)\s+(?:on|if|whether)|if\s+and\s+when)\b",
                     re.IGNORECASE)
+# A line of dialogue that starts with its modal, its speaker left out: "Will write a one-pager by Wed".
+_SPOKEN_PROMISE = re.compile(r"^(?:will|shall|can|going\s+to)\s+(?=[a-z])", re.IGNORECASE)
+# A lead-in before the promise itself: "The one concrete thing: I'll look into ...".
+_LEAD_IN = re.compile(r"^(?P<lead>[A-Za-z][^:]{2,60}?)\s*:\s+(?=\S)")
+# "Over to Samuel to draft the plan", "over to Dana (enablement): confirm the slot".
+_OVER_TO = re.compile(r"^(?:over\s+to|hand(?:ed|ing)?\s+(?:it\s+)?(?:over\s+)?to|passing\s+(?:it\s+)?to)\s+(?=\w)",
+                      re.IGNORECASE)
+# A chain of arrows that ends with its owner and maybe a date: "... -> RFC for the event bus -> Lena, by Fri".
+_ARROW_OWNER = re.compile(r"(?:^|(?:->|=>|→)\s*)(?P<action>[^>→]+?)\s*(?:->|=>|→)\s*(?P<who>[^,>→]+?)\s*"
+                          r"(?:,\s*(?P<due>[^>→]*?))?\s*$")
+# An offer, and the words that turn it down in the same sentence or on the same line.
+_OFFER = re.compile(r"\b(?:offered|offer(?:s|ing)?|suggested|proposed)\b", re.IGNORECASE)
+_DECLINED = re.compile(r"\b(?:declined|turned\s+(?:it\s+|that\s+|this\s+)?down|said\s+no|not\s+interested|"
+                       r"passed\s+on\s+it|(?:would|['’]d)\s+rather\s+(?:wait|not|hold\s+off))\b", re.IGNORECASE)
 _SPLIT_ACTIONS = re.compile(r",?\s+and\s+(?:to|will|also)\s+(?=[a-z])", re.IGNORECASE)
 SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+like|will\s+be)|so\s+that|"
                      r"measured\s+by|"
                      r"target\s*(?:=|:|is)|done\s+when|definition\s+of\s+done\s*(?:=|:|is)|evidenced\s+by)\s*"
                      r"(?P<ind>.+)$", re.IGNORECASE)
+# The writer says a commitment has no date: "no date set yet", "no fixed date", "(no date)".
+_NO_DATE = re.compile(r"\bno\s+(?:fixed\s+|firm\s+|hard\s+|set\s+|real\s+)?(?:date|deadline)s?\b|\bundated\b",
+                      re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]{4,})\)")
 
 
@@ -118,6 +202,10 @@ class Sentence:
     owner_hint: str | None = None  # the name in "AI Julia:" or "TODO Felix:"
     date_hint: str | None = None  # a leading "EOY:" label
     title: bool = False  # the notes' heading line ("Ryan - EOY career conversation")
+    checkin: bool = False  # under a "Next check-in" heading or tagged "[NEXT]": it dates the next meeting
+    decoy: bool = False  # labelled as no action ("Parked:", "[IDEA]", "TODO (maybe):")
+    speaker: str | None = None  # in a transcript, who says this line ("TD: I'll update the plan")
+    rest_of_line: str = ""  # what follows this sentence on its line ("I offered ...; she declined")
 
 
 @dataclass
@@ -136,8 +224,9 @@ class ParsedCommitment:
 def split_sentences(notes: str) -> list[Sentence]:
     """The notes as sentences, with section and marker context; injected instructions are left out."""
     sentences: list[Sentence] = []
-    action_section = False
-    seen_bullet = False
+    section = _Section()
+    speakers = _speakers(notes)
+    table: dict[str, int] | None = None
     first_line = True
     for line in notes.splitlines():
         stripped = line.strip()
@@ -145,54 +234,201 @@ def split_sentences(notes: str) -> list[Sentence]:
             continue
         if _INJECTION.search(stripped):
             continue  # text addressed to a machine is not part of the conversation
+        if _TABLE_ROW.match(line):
+            table = _table_row(line, table, sentences)
+            first_line = False
+            continue
+        table = None
+        if _DONE_ITEM.match(line):
+            first_line = False
+            continue  # "- [x] shared the rubric", "~~nominate her~~": done or struck out
         bullet = _BULLET.match(line)
         content = line[bullet.end():] if bullet else line
         content_start = len(line) - len(content)
-        header = _HEADER.match(content.strip())
-        if header or _BARE_HEADER.match(content.strip()):
-            action_section = bool(_ACTION_HEADER.match(header.group("h") if header else content.strip()))
-            seen_bullet = False
+        checkin = section.checkin
+        if section.header(content.strip(), bool(bullet)):
+            first_line = False
             continue
-        if action_section and bullet:
-            seen_bullet = True
-        elif action_section and seen_bullet and not bullet:
-            action_section = False
-        body_offset = content_start
-        marker = _MARKER.match(content)
-        owner_hint = date_hint = None
-        if marker:
-            owner_hint = marker.group("name")
-            body_offset += marker.end()
-        else:
-            date_label = re.match(r"^\s*(?P<d>[^:]{2,20}):\s+", content)
-            if date_label and find_due_phrase(date_label.group("d")) and \
-                    find_due_phrase(date_label.group("d"))[0] == date_label.group("d").strip():
-                date_hint = date_label.group("d").strip()
-                body_offset += date_label.end()
-        label = None
-        label_match = _LABEL.match(line[body_offset:])
-        if label_match:
-            label = label_match.group("label").lower()
-            body_offset += label_match.end()
-        context = action_section or marker is not None
-        start = body_offset
-        pieces = [*_SENTENCE_BREAK.finditer(line[body_offset:]), None]
-        for brk in pieces:
-            end = body_offset + brk.start() if brk else len(line)
-            chunk = line[start:end]
-            if chunk.strip():
-                lead = len(chunk) - len(chunk.lstrip())
-                text = chunk.strip()
-                first = start == body_offset
-                evidence_start = content_start if first and (marker or date_hint) else start + lead
-                evidence = line[evidence_start:start + lead + len(text)].strip()
-                sentences.append(Sentence(text=evidence, body=text, label=label if first else None,
-                                          action_context=context, owner_hint=owner_hint if first else None,
-                                          date_hint=date_hint, title=first_line and _looks_like_title(line)))
-            if brk:
-                start = body_offset + brk.end()
+        sentences.extend(_line_sentences(line, content_start, section, speakers, first_line, checkin))
         first_line = False
     return sentences
+
+
+@dataclass
+class _Section:
+    """Where a line sits: under an "Actions:" header (until its bullets end), or under a check-in heading."""
+
+    action: bool = False
+    checkin: bool = False
+    seen_bullet: bool = False
+
+    def header(self, content: str, bullet: bool) -> bool:
+        """Update the section for a line; True when the line is itself a header and says nothing else."""
+        heading = _MD_HEADING.match(content)
+        header = _HEADER.match(content)
+        if heading or header or _BARE_HEADER.match(content):
+            name = heading.group("h") if heading else header.group("h") if header else content
+            name = name.strip(" *_:")
+            self.action = bool(_ACTION_HEADER.match(name))
+            self.checkin = bool(CHECKIN.search(name)) and not self.action
+            self.seen_bullet = False
+            return True
+        self.checkin = False  # a check-in heading dates the one line under it ("### Next 1:1" / "In 3 weeks")
+        if self.action and bullet:
+            self.seen_bullet = True
+        elif self.action and self.seen_bullet and not bullet:
+            self.action = False
+        return False
+
+
+def _line_sentences(line: str, content_start: int, section: _Section, speakers: set[str],
+                    first_line: bool, under_checkin: bool = False) -> list[Sentence]:
+    """One line of the notes as sentences, after its bullet, tag, marker, speaker and label."""
+    content = line[content_start:]
+    body_offset = content_start
+    decoy = checkin = False
+    context = section.action
+    owner_hint = date_hint = speaker = None
+    tag = _TAG.match(content)
+    if tag:
+        name = tag.group("tag").strip()
+        context = context or bool(_ACTION_TAG.match(name))
+        checkin = bool(_CHECKIN_TAG.match(name))
+        decoy = bool(_DECOY_LABEL.match(name)) or bool(_HEDGE.match(name))
+        body_offset += tag.end()
+        content = line[body_offset:]
+    marker = _MARKER.match(content)
+    on_owner = _ON_OWNER.match(content)
+    on_owner = None if on_owner and find_due_phrase(on_owner.group(0)) else on_owner  # "on Friday: ..." is a date
+    spoken = _SPEAKER.match(content)
+    # A line without "I" or "you" is an owner label even in a dialogue ("PS: draft the plan by Fri").
+    spoken = spoken if spoken and spoken.group("speaker") in speakers and \
+        _FIRST_SECOND_PERSON.search(content[spoken.end():]) else None
+    if marker:
+        owner_hint = marker.group("name")
+        decoy = decoy or bool(marker.group("qualifier") and _HEDGE.search(marker.group("qualifier")))
+        body_offset += marker.end()
+        context = True
+    elif on_owner:
+        owner_hint = on_owner.group("name")
+        body_offset += on_owner.end()
+        context = True
+    elif spoken:
+        speaker = spoken.group("speaker")
+        body_offset += spoken.end()
+    else:
+        date_label = re.match(r"^\s*(?P<d>[^:]{2,20}):\s+", content)
+        if date_label and find_due_phrase(date_label.group("d")) and \
+                find_due_phrase(date_label.group("d"))[0] == date_label.group("d").strip():
+            date_hint = date_label.group("d").strip()
+            body_offset += date_label.end()
+        decoy_label = re.match(r"^\s*(?P<d>[A-Za-z][\w ’'-]{1,25}?)\s*:\s+", content)
+        if decoy_label and _DECOY_LABEL.match(decoy_label.group("d")):
+            decoy = True
+    label = None
+    label_match = _LABEL.match(line[body_offset:])
+    if label_match:
+        label = label_match.group("label").lower()
+        body_offset += label_match.end()
+    fields = _fields(line, body_offset)
+    if fields:
+        end, owner_field, due_field = fields
+        body = line[body_offset:end].strip()
+        return [Sentence(text=line[content_start:].strip(), body=body, label=label, action_context=True,
+                         owner_hint=owner_field or owner_hint, date_hint=due_field or date_hint, decoy=decoy,
+                         checkin=checkin or under_checkin, title=first_line and _looks_like_title(line))]
+    sentences: list[Sentence] = []
+    starts: list[tuple[int, int]] = []  # where each sentence's evidence and body start on the line
+    start = body_offset
+    pieces = [*_SENTENCE_BREAK.finditer(line[body_offset:]), None]
+    for brk in pieces:
+        end = body_offset + brk.start() if brk else len(line)
+        chunk = line[start:end]
+        if chunk.strip() and sentences and _is_date_tail(chunk.strip()):
+            # "... own the roadmap next qtr. by 1/9", "set up a monthly review; first one by 4/10": a fragment
+            # that only adds a date belongs to the sentence before it.
+            evidence_start, body_start = starts[-1]
+            stop = start + len(chunk.rstrip())
+            sentences[-1].text = line[evidence_start:stop].strip()
+            sentences[-1].body = line[body_start:stop].strip()
+            sentences[-1].rest_of_line = line[end:].strip()
+        elif chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            text = chunk.strip()
+            first = start == body_offset
+            evidence_start = content_start if first and (marker or date_hint or on_owner) else start + lead
+            evidence = line[evidence_start:start + lead + len(text)].strip()
+            sentences.append(Sentence(text=evidence, body=text, label=label if first else None,
+                                      action_context=context, owner_hint=owner_hint if first else None,
+                                      date_hint=date_hint, title=first_line and _looks_like_title(line),
+                                      checkin=checkin or under_checkin, decoy=decoy, speaker=speaker,
+                                      rest_of_line=line[end:].strip()))
+            starts.append((line.index(evidence, evidence_start), start + lead))
+        if brk:
+            start = body_offset + brk.end()
+    return sentences
+
+
+def _is_date_tail(text: str) -> bool:
+    """A fragment that only dates what came before: "by 1/9", "first one by 4/10", "readout in 10 days"."""
+    found = find_due_phrase(text)
+    if not found or CHECKIN.search(text):
+        return False
+    rest = (text[:found[1]] + " " + text[found[2]:]).strip(" .;,")
+    words = rest.split()
+    return len(words) <= 3 and not (words and (words[0].lower() in _PRONOUNS or _MODAL.match(" " + rest)))
+
+
+def _fields(line: str, body_offset: int) -> tuple[int, str | None, str | None] | None:
+    """(where the action ends, owner, due) for a line that names them in fields after the action; None if none."""
+    found = list(_FIELD.finditer(line, body_offset))
+    if not found or found[0].start() <= body_offset or not line[body_offset:found[0].start()].strip():
+        return None
+    owner = due = None
+    for match in found:
+        value = match.group("value").strip()
+        if match.group("key").lower().startswith(("owner", "who", "assignee")):
+            owner = owner or value
+        elif find_due_phrase(value):
+            due = due or value
+    return found[0].start(), owner, due
+
+
+def _table_row(line: str, columns: dict[str, int] | None, sentences: list[Sentence]) -> dict[str, int] | None:
+    """Read one markdown table row: the header row names the columns, each later row is one action."""
+    if _TABLE_RULE.match(line):
+        return columns
+    cells = [c.strip() for c in _TABLE_ROW.match(line).group("cells").split("|")]
+    if columns is None:
+        roles = {role: i for i, cell in enumerate(cells) for role, pattern in _COLUMN_ROLES
+                 if pattern.match(cell.strip(" *_"))}
+        return roles if "action" in roles else {}
+    if "action" not in columns or columns["action"] >= len(cells) or not cells[columns["action"]]:
+        for cell in cells:  # a table that is not an action list: its cells are plain sentences
+            if cell:
+                sentences.append(Sentence(text=cell, body=cell))
+        return columns
+
+    def cell(role: str) -> str | None:
+        index = columns.get(role)
+        value = cells[index].strip(" *_") if index is not None and index < len(cells) else ""
+        return value if value and value.strip("-–—?") and value.lower() not in {"n/a", "tbd", "none"} else None
+
+    due = cell("due")
+    sentences.append(Sentence(text=line.strip(), body=cells[columns["action"]], action_context=True,
+                              owner_hint=cell("owner"), date_hint=due if due and find_due_phrase(due) else None))
+    return columns
+
+
+def _speakers(notes: str) -> set[str]:
+    """The speakers of notes written as a dialogue: labels that start two or more lines, on lines that talk in
+    the first and second person ("TD: I'll update your plan"); none when the notes are no dialogue."""
+    spoken = [m for line in notes.splitlines() if (m := _SPEAKER.match(line.strip()))]
+    counts = Counter(m.group("speaker") for m in spoken)
+    spoken = [m for m in spoken if counts[m.group("speaker")] >= 2]
+    personal = [m for m in spoken if _FIRST_SECOND_PERSON.search(m.string[m.end():])]
+    speakers = {m.group("speaker") for m in spoken}
+    return speakers if len(spoken) >= 3 and len(personal) >= 2 and len(speakers) >= 2 else set()
 
 
 _TITLE_WORDS = re.compile(r"\b(?:career|1[:-]1|one[- ]on[- ]one|check[- ]?in|chk[- ]?in|conversation|convo|chat|"
@@ -203,14 +439,24 @@ def _looks_like_title(line: str) -> bool:
     """The first line names the meeting ("Ryan - EOY career conversation"): no sentence, no promise."""
     text = line.strip()
     return (len(text.split()) <= 9 and not text.endswith(".") and bool(_TITLE_WORDS.search(text))
-            and not re.search(r"\b(?:will|to|agreed|['’]ll)\b", text, re.IGNORECASE))
+            and not re.search(r"\b(?:will|to|agreed|['’]ll|by|before|due)\b", text, re.IGNORECASE))
+
+
+_GENDERED = re.compile(r"\b(?:he|she|him|his|her|hers|he['’](?:s|ll|d)|she['’](?:s|ll|d))\b", re.IGNORECASE)
+# Short lower-case words that are never initials ("me: send the doc", "hr to confirm", "ops will check").
+_NOT_INITIALS = {"me", "we", "he", "she", "it", "us", "to", "so", "ok", "and", "the", "not", "but", "for", "all", "any",
+                 "one", "two", "ask", "get", "set", "run", "fix", "own", "buy", "try", "may", "can", "who", "why",
+                 "how", "our", "his", "her", "its", "you", "yes", "no", "pm", "am", "hr", "qa", "ux", "ui", "ops",
+                 "eng", "mgr", "ai", "ap", "tbd", "eod", "eow", "eom", "eoq", "eoy", "asap", "re", "fyi", "pls", "w"}
 
 
 class OwnerResolver:
     """Maps a subject in the notes to a participant, never to anyone else."""
 
-    def __init__(self, participants: list[Participantish]) -> None:
+    def __init__(self, participants: list[Participantish], notes: str = "") -> None:
         self.participants = participants
+        # Notes that call the employee "he" or "she" use "they" for someone else ("People Ops ... they'll send it").
+        self.they_is_plural = bool(_GENDERED.search(notes))
         self.by_role = {role: [p for p in participants if p.role == role] for role in ("manager", "employee", "other")}
 
     def match_name(self, text: str) -> tuple[str | None, int]:
@@ -220,20 +466,23 @@ class OwnerResolver:
         for p in self.participants:
             full = p.name.lower()
             parts = full.split()
-            options = {full, parts[0]}
+            options = {full, parts[0], " ".join(parts[:-1])}  # "Mei Lin" of "Mei Lin Zhou": a two-word first name
             if len(parts) > 1 and sum(q.name.lower().split()[-1] == parts[-1] for q in self.participants) == 1:
                 options.add(parts[-1])
             for option in options:
                 if re.match(rf"{re.escape(option)}(?![\w])", lowered):
                     candidates.append((len(option), p.name))
-        initial = re.match(r"([A-Z]{1,3}|[a-hj-z])(?=\s*(?::|->|\s[-–—]\s|\s+to\s|\s+will\s|['’]ll\s)|$)", text)
-        if not candidates and initial:
-            # "P to talk to Carla", "JW - shadow 3 calls", "j will finish the course": initials stand for the one
-            # participant whose first name (or first and last name) they spell.
+        initial = re.match(r"([A-Z]{1,3}|[a-hj-z]|[a-z]{2,3})"
+                           r"(?=\s*(?::|->|\s[-–—]\s|\s+to\s|\s+will\s|['’]ll\s)|$)", text)
+        if not candidates and initial and initial.group(1) not in _NOT_INITIALS:
+            # "P to talk to Carla", "JW - shadow 3 calls", "j will finish the course", "jr to run standups":
+            # initials stand for the one participant whose first name (or first and last name) they spell;
+            # lower-case ones of two or three letters must spell all of the name's initials.
             letters = initial.group(1).upper()
+            exact = initial.group(1).islower() and len(letters) > 1
             matches = [p.name for p in self.participants
-                       if "".join(part[0] for part in p.name.split()).upper().startswith(letters)
-                       and (len(letters) > 1 or p.name[:1].upper() == letters)]
+                       if (initials := "".join(part[0] for part in p.name.split()).upper()).startswith(letters)
+                       and (len(letters) > 1 or p.name[:1].upper() == letters) and (not exact or initials == letters)]
             return (matches[0], len(letters)) if len(matches) == 1 else (None, 0)
         if not candidates:
             return None, 0
@@ -248,6 +497,8 @@ class OwnerResolver:
             return None, ["owner unclear", "shared owner"]
         if word in _PRONOUNS:
             role = _PRONOUNS[word]
+            if word in ("they", "them") and self.they_is_plural:
+                return None, ["owner unclear"]
             if role == "shared":
                 return None, ["owner unclear", "shared owner"]
             people = self.by_role.get(role, [])
@@ -276,6 +527,9 @@ def _subject(body: str, owners: OwnerResolver) -> tuple[str | None, int]:
     pair = re.match(r"^[A-Z][\w’'-]*\s+(?:and|&)\s+(?:I|me)\b", body)
     if pair:
         return pair.group(0), pair.end()
+    pair = re.match(r"^(?P<a>[A-Z][\w’'-]*)\s+(?:and|&|\+)\s+(?P<b>[A-Z][\w’'-]*)\b", body)
+    if pair and owners.match_name(pair.group("a"))[0] and owners.match_name(pair.group("b"))[0]:
+        return pair.group(0), pair.end()  # "FL & HY - walk through the draft": both own it
     return token, len(token)
 
 
@@ -294,10 +548,14 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     marker = _MARKER.match(clause)
     if marker and not sentence.owner_hint:  # "... for now. TODO: me - send the doc"
         sentence = Sentence(text=sentence.text, body=clause[marker.end():], action_context=True,
-                            owner_hint=marker.group("name"), date_hint=sentence.date_hint)
+                            owner_hint=marker.group("name"), date_hint=sentence.date_hint,
+                            decoy=bool(marker.group("qualifier") and _HEDGE.search(marker.group("qualifier"))))
         clause = sentence.body
-    if sentence.title:
+    if sentence.title or sentence.decoy or sentence.checkin:
         return results
+    clause = _after_lead_in(clause, owners)
+    if sentence.speaker and _SPOKEN_PROMISE.match(clause):
+        clause = "I " + clause  # "B: Will write a one-pager by Wed": the speaker is the subject
     agreed = _AGREED.match(clause)
     if agreed:
         clause = clause[agreed.end():]
@@ -305,16 +563,29 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     if reported:  # "I said I'd check whether ..." reports a promise: the speaker owns it
         clause = (reported.group("who") or reported.group("then")) + " will " + clause[reported.end():]
         agreed = agreed or reported
-    context = sentence.action_context or bool(agreed)
+    handed = _OVER_TO.match(clause)
+    if handed:  # "over to Samuel to draft the plan": the one it is handed to owns it
+        clause = clause[handed.end():]
+    context = sentence.action_context or bool(agreed) or bool(handed)
+    chain = _arrow_owner(clause, owners)
+    if chain:
+        owner_text, action = chain
+        owner, flags = owners.resolve(owner_text)
+        return [*results, _commitment(action, owner, flags, sentence, meeting_date, next_check_in)]
     previous: str | None = None  # the participant named as subject of the clause before
     for index, part_clause in enumerate(split_clauses(clause, owners)):
         current = sentence if index == 0 else Sentence(text=sentence.text, body=part_clause,
                                                        action_context=sentence.action_context)
         owner_text, action = _owner_and_action(part_clause, current, owners, context, agreed=bool(agreed))
+        if sentence.speaker and owner_text and owner_text.lower() in ("i", "me"):
+            owner_text = sentence.speaker  # "TD: I'll update your plan": the speaker is "I"
         named = owners.match_name(owner_text)[0] if owner_text else None
         if action is None or not action.strip(" ,.;:-–—"):
             previous = named or previous
             continue
+        if _OFFER.search(part_clause[:len(part_clause) - len(action)] or "") and \
+                (_DECLINED.search(part_clause) or _DECLINED.search(sentence.rest_of_line)):
+            continue  # "I offered to put her forward; she declined": an offer turned down is no commitment
         if owner_text is None:
             owner, flags = None, ["owner unclear"]
         elif previous and owner_text.lower() in ("he", "she", "they"):
@@ -334,9 +605,32 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     return results
 
 
+def _after_lead_in(clause: str, owners: OwnerResolver) -> str:
+    """The promise after a lead-in ("The one concrete thing: I'll look into ..."); the clause when there is none."""
+    lead = _LEAD_IN.match(clause)
+    if not lead or owners.match_name(lead.group("lead"))[1] or lead.group("lead").lower() in _PRONOUNS:
+        return clause
+    rest = clause[lead.end():]
+    owner_text, action = _owner_and_action(rest, Sentence(text=rest, body=rest), owners, context=False)
+    return rest if owner_text and action else clause
+
+
+def _arrow_owner(clause: str, owners: OwnerResolver) -> tuple[str, str] | None:
+    """(owner, action) for a chain that ends in its owner ("... -> RFC for the event bus -> Lena, by Fri")."""
+    chain = _ARROW_OWNER.search(clause)
+    if not chain:
+        return None
+    who = chain.group("who").strip()
+    name, used = owners.match_name(who)
+    if not (name and used >= len(who)) and who.lower() not in ("me", "i"):
+        return None
+    return who, f"{chain.group('action')} {chain.group('due') or ''}".strip()
+
+
 _CLAUSE_MODAL = (r"(?:['’](?:ll|d)\b|\s+(?:will|to|is going to|are going to|agreed to|offered to|promised to|"
                  r"needs? to|has to|should|can)\b|\s*(?::|->|→))")
-_CLAUSE_SEPARATOR = r"(?:\s*[,;]\s*(?:and\s+|then\s+|but\s+|plus\s+)?|\s+(?:and|then|but|plus|&)\s+|\s+[-–—]+\s+)"
+_CLAUSE_SEPARATOR = (r"(?:\s*[,;]\s*(?:and\s+|then\s+|but\s+|plus\s+|so\s+)?|\s+(?:and|then|but|plus|&)\s+|"
+                     r"\s+[-–—]+\s+|\s*(?:->|=>|→)\s*)")
 
 
 def split_clauses(clause: str, owners: OwnerResolver) -> list[str]:
@@ -367,13 +661,16 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
     subject, used = _subject(clause, owners)
     if subject:
         rest = clause[used:]
-        known = owners.match_name(subject)[1] > 0 or subject.lower() in _PRONOUNS or " and " in subject.lower()
+        known = owners.match_name(subject)[1] > 0 or subject.lower() in _PRONOUNS or bool(_PAIR.search(subject))
+        apposition = _APPOSITION.match(rest)
+        if apposition and _MODAL.match(rest[apposition.end():]):
+            rest = rest[apposition.end():]  # "Tom from the PMO is going to ...", "Dana (enablement) to ..."
         modal = _MODAL.match(rest) or (re.match(r"^\s*['’]d\s+", rest) if agreed else None)  # "we agreed he'd lead"
         if modal and (known or (_STRONG_MODAL.match(rest) and subject[0].isupper()
                                 and subject.lower() not in _NOT_A_PERSON)):
             return subject, rest[modal.end():]
         colon = _COLON.match(rest)
-        if colon and known and _PRONOUNS.get(subject.lower(), "manager") == "manager":
+        if colon and known and subject.lower() not in ("he", "she", "they", "we"):  # "me:", "her:", "Ben:"
             action = rest[colon.end():]
             first_word = action.split()[0].lower() if action.split() else ""
             if context or first_word in _ACTION_VERBS or (find_due_phrase(action) and not _CUE_START.match(action)):
@@ -383,6 +680,9 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         due_phrase = find_due_phrase(rest)
         deadline = bool(due_phrase and re.match(r"(?:by|before|due|until|till|no later than|within|in\s+\d|in\s+(?:a|one|"
                                                 r"two|three|four|five|six)\s)", due_phrase[0], re.IGNORECASE))
+        owns = _OWNS.match(rest)
+        if owns and known and (re.match(r"^[a-z]+ing\b", owns.group("what")) or deadline):
+            return subject, "own " + owns.group("what")  # "she owns the svc now" (no gerund, no deadline) is background
         if verb and known and verb.group("v") not in _NOT_ACTIONS and (context or deadline):
             # "noah drafts a proposal by 8/14": a present-tense plan with a date is a commitment.
             return subject, _base_form(verb.group("v")) + rest[verb.end():]
@@ -396,7 +696,8 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         if known:
             return None, None
     # A bare imperative under "Actions:" is an action nobody owns yet.
-    if context and not _CUE_START.match(clause) and not CHECKIN.search(clause) and re.match(r"^[a-z]", clause, re.I):
+    if context and not _CUE_START.match(clause) and not CHECKIN.search(clause) and re.match(r"^[a-z]", clause, re.I) \
+            and not _NOT_IMPERATIVE.match(clause) and not _reports_someone(clause):
         return None, clause
     return None, None
 
@@ -415,6 +716,8 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
         indicator = success.group("ind").strip(" .;,)")
         action = action[:success.start()]
     found = find_due_phrase(action) or (find_due_phrase(sentence.date_hint) if sentence.date_hint else None)
+    if _NO_DATE.search(action):
+        found = None  # "lead the workshop in Dec, no date set yet": the writer says there is no date
     phrase = None
     if found:
         phrase, start, end = found
@@ -440,14 +743,16 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
 
 
 _EXPLICIT_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|(?<![\w/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])|"
-                            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?!\d)",
+                            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?!\d)|"
+                            r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                            r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
                             re.IGNORECASE)
 
 
 def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | None:
     """The first date after the meeting that a "next check-in ..." sentence names."""
     for sentence in sentences:
-        if not CHECKIN.search(sentence.body):
+        if not (sentence.checkin or CHECKIN.search(sentence.body)):
             continue
         text = _CHECKIN_DUE.sub(" ", sentence.body)
         keyword = CHECKIN.search(text)

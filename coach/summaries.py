@@ -161,7 +161,7 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
                   link_competencies: Callable[[str], list[str]] | None = None) -> FollowUpSummary:
     """The rules engine's follow-up summary: every commitment quotes the notes, every owner is a participant."""
     sentences = split_sentences(notes)
-    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants])
+    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes)
     next_check_in = find_next_check_in(sentences, meeting_date)
     commitments: list[Commitment] = []
     lists: dict[str, list[str]] = {"reflections": [], "aspirations": [], "concerns": []}
@@ -197,7 +197,8 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
 
 _PRONOUN_ACTION = re.compile(r"^(?:(?:do|get|have|finish|complete|send|ship|wrap\s+up|sort)\s+(?:it|that|this|them|something)|"
                              r"ask\s+(?:her|him|them)(?:\s+first)?)\b"
-                             r"(?:\s+(?:done|launched|out|over|sorted|finished|sent))?\s*$", re.IGNORECASE)
+                             r"(?:\s+(?:done|launched|out|over|sorted|finished|sent))?"
+                             r"(?:\s+(?:before|by)\s+then|\s+then|\s+too|\s+as\s+well)?\s*$", re.IGNORECASE)
 
 
 def render_summary(summary: FollowUpSummary, *, participants: list[Participant],

@@ -150,3 +150,32 @@ def test_find_due_phrase_in_running_text(sentence: str, phrase: str) -> None:
 ])
 def test_no_due_phrase_where_there_is_none(sentence: str) -> None:
     assert find_due_phrase(sentence) is None
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), [
+    # a weekday that decorates a calendar date: the date counts, not the weekday's next occurrence
+    ("send the deck by Thu 20 Mar", "by Thu 20 Mar", date(2025, 3, 20)),
+    ("demo ready by tues 11th", "by tues 11th", date(2025, 3, 11)),
+    ("book the venue by Friday the 28th", "by Friday the 28th", date(2025, 3, 28)),
+    ("shadow the on-call handover this coming Mon (10 Mar)", "this coming Mon (10 Mar)", date(2025, 3, 10)),
+    ("review the draft wed 3/19", "wed 3/19", date(2025, 3, 19)),
+    # "for" before a specific day is a target date, not a duration
+    ("reserve the room for the 21st", "for the 21st", date(2025, 3, 21)),
+    # "during" a named period, and a date in brackets, are deadlines at the period's end
+    ("run two brown-bags during Q2", "during Q2", date(2025, 6, 30)),
+    ("own the hiring loop revamp (Q3)", "Q3", date(2025, 9, 30)),
+])
+def test_weekday_led_dates_targets_and_bracketed_periods(text: str, phrase: str, expected: date) -> None:
+    found = find_due_phrase(text)
+    assert found is not None and found[0] == phrase
+    assert resolve_due_date(found[0], WED) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "pair with Omar on the billing fixes thurs afternoons",  # a recurring slot
+    "take over the tues standups",  # a weekday naming a meeting
+    "reply within 3 days of getting the survey results",  # counted from another event
+    "mentor the intern starting in June",  # a start, not a deadline
+])
+def test_recurring_weekdays_and_spans_from_other_events_are_no_deadlines(text: str) -> None:
+    assert find_due_phrase(text) is None

@@ -143,3 +143,175 @@ def test_eval_harness_runs_on_three_cases(tmp_path: Path) -> None:
     metrics = {m.name: m.value for m in result.metrics}
     assert metrics["invented_owners"] == 0 and metrics["evidence_is_substring"] == 1.0
     assert metrics["commitment_f1"] >= 0.85
+
+
+def owned(summary: FollowUpSummary) -> list[tuple[str | None, str, date | None]]:
+    return [(c.owner, c.action, c.due) for c in summary.commitments]
+
+
+def test_markdown_table_rows_with_owner_action_and_due_columns() -> None:
+    notes = """## Growth chat - Priya
+
+| Due | Owner | Action |
+|:---|---|---|
+| 3/14 | Priya | Draft the onboarding guide |
+| next Friday | Dana | Book the design review slot |
+| - | Omar | Send over the old runbooks |
+"""
+    guide, slot, runbooks = summarise(notes).commitments
+    assert (guide.owner, guide.action, guide.due) == ("Priya Shah", "Draft the onboarding guide", date(2025, 3, 14))
+    assert (slot.owner, slot.due) == ("Dana Lee", date(2025, 3, 14))
+    assert runbooks.owner is None and runbooks.due is None  # Omar is no participant; "-" is no date
+    assert all(c.evidence in notes for c in (guide, slot, runbooks))
+
+
+def test_checkboxes_ticked_and_struck_items_and_a_check_in_heading() -> None:
+    notes = """### Actions
+- [ ] Priya: finish the accessibility audit - by end of March
+- [x] Dana: shared the levelling guide (done in the meeting)
+- [ ] ~~Dana: nominate Priya for the summit~~ summit cancelled
+
+### Next check-in
+In three weeks"""
+    summary = summarise(notes)
+    assert owned(summary) == [("Priya Shah", "Finish the accessibility audit", date(2025, 3, 31))]
+    assert summary.next_check_in == date(2025, 3, 26)
+
+
+def test_tagged_lines_with_owner_and_due_fields() -> None:
+    notes = """[CONTEXT] Priya wants to lead the data platform work.
+[ACTION] Write the migration one-pager — Owner: Priya — Due: 3/20
+[ACTION] Pick a shared success metric — Owner: we — Due: EOM
+[IDEA] Priya could run the guild one day
+[NEXT] 1:1 Tue 25 Mar"""
+    summary = summarise(notes)
+    one_pager, metric = summary.commitments
+    assert (one_pager.owner, one_pager.action, one_pager.due) == ("Priya Shah", "Write the migration one-pager",
+                                                                 date(2025, 3, 20))
+    assert metric.owner is None and "shared owner" in metric.flags and metric.due == date(2025, 3, 31)
+    assert summary.next_check_in == date(2025, 3, 25)
+
+
+def test_action_point_markers_owner_labels_and_decoy_labels() -> None:
+    notes = """AP: PS - present the churn analysis at the guild this coming Thu (13 Mar)
+AP: PS & DL - review the proposal together once drafted
+on me: get budget sign-off for the course - by the 20th
+TODO (maybe): Priya to take the stats course - depends on budget
+Parked: Priya asked about moving to Berlin; not now."""
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Present the churn analysis at the guild", date(2025, 3, 13)),
+        (None, "Review the proposal together once drafted", None),
+        ("Dana Lee", "Get budget sign-off for the course", date(2025, 3, 20)),
+    ]
+
+
+def test_handing_over_owning_and_timestamped_lines() -> None:
+    notes = """10:05 Priya feels stuck on maintenance work.
+10:12 I'll set up an intro with the platform lead this week
+Over to Priya to write the proposal for the reporting revamp, by next Wednesday.
+Over to Sam (design ops) to confirm the crit slot.
+I own getting her onto the incident commander rota - end of month.
+Priya owns the billing service now, did the perf work in Feb."""
+    assert owned(summarise(notes)) == [
+        ("Dana Lee", "Set up an intro with the platform lead", date(2025, 3, 7)),
+        ("Priya Shah", "Write the proposal for the reporting revamp", date(2025, 3, 12)),
+        (None, "Confirm the crit slot", None),
+        ("Dana Lee", "Own getting her onto the incident commander rota", date(2025, 3, 31)),
+    ]
+
+
+def test_a_transcript_gives_i_to_the_speaker() -> None:
+    people = [MANAGER, EMPLOYEE, Participant(name="Omar Farah", role="other")]
+    notes = """DL: Priya, are you still keen on the tech lead track?
+PS: Yes. I can run the next two sprint plannings to practise.
+OF: Talk to the other leads first - I'll send you my notes from last year tonight.
+DL: Great. I'll add the goals to your development plan by Fri 14 Mar.
+PS: Could I also take over the hiring loop?
+OF: Maybe later."""
+    assert owned(summarise(notes, people)) == [
+        ("Priya Shah", "Run the next two sprint plannings to practise", None),
+        ("Omar Farah", "Send you my notes from last year", date(2025, 3, 5)),
+        ("Dana Lee", "Add the goals to your development plan", date(2025, 3, 14)),
+    ]
+
+
+def test_arrow_chains_lower_case_initials_and_two_word_first_names() -> None:
+    people = [MANAGER, Participant(name="Mei Lin Tan", role="employee")]
+    notes = """- wants more scope -> design doc for the cache rewrite -> Mei Lin, by Fri
+- review load is heavy -> I'll rebalance the reviewer rota, EOW
+- mlt to run the weekly triage from now on, ongoing
+- Mei Lin owns picking the pilot team - end of month"""
+    assert owned(summarise(notes, people)) == [
+        ("Mei Lin Tan", "Design doc for the cache rewrite", date(2025, 3, 7)),
+        ("Dana Lee", "Rebalance the reviewer rota", date(2025, 3, 7)),
+        ("Mei Lin Tan", "Run the weekly triage from now on, ongoing", None),
+        ("Mei Lin Tan", "Own picking the pilot team", date(2025, 3, 31)),
+    ]
+
+
+def test_people_outside_the_meeting_with_an_apposition_own_nothing() -> None:
+    notes = """Tom from finance is going to confirm the travel budget by Friday.
+Elena's team is going to share the research plan once it's drafted."""
+    budget, plan = summarise(notes).commitments
+    assert budget.owner is None and budget.due == date(2025, 3, 7) and "Confirm the travel budget" in budget.action
+    assert plan.owner is None and "share the research plan" in plan.action.lower()
+
+
+def test_declined_offers_conditions_and_subordinate_clauses_are_no_actions() -> None:
+    notes = """I offered to put her forward for the guild lead role; she declined for now.
+I offered to intro her to the data team, but she said she'd rather wait.
+We agreed we'd sort out her backfill if and when the move happens.
+We agreed it's realistic for the autumn cycle.
+Next steps:
+Before she takes on the project, she'll finish the SQL course by end of April.
+Omar mentioned a coaching scheme might help later; not pursuing for now."""
+    assert owned(summarise(notes)) == [("Priya Shah", "Finish the SQL course", date(2025, 4, 30))]
+
+
+def test_they_is_someone_else_when_the_notes_say_he_or_she() -> None:
+    notes = "Payroll send the relocation pack on request, so I asked them today and they'll send it to her."
+    c = only(summarise(notes))
+    assert c.owner is None and "owner unclear" in c.flags
+    assert only(summarise("They will draft the proposal by Friday.")).owner == "Priya Shah"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("We agreed to pick this back up in two weeks.", date(2025, 3, 19)),
+    ("1:1 again 3/19", date(2025, 3, 19)),
+    ("Next 1:1 Tuesday 18 March", date(2025, 3, 18)),
+])
+def test_check_in_phrasings(line: str, expected: date) -> None:
+    summary = summarise(line)
+    assert summary.next_check_in == expected and summary.commitments == []
+
+
+def test_promise_phrasings_phone_typing_and_date_tails() -> None:
+    notes = """Priya has also agreed to enrol on the negotiation course before Q3.
+priya wil do the airflow course by 3/28
+I'll set up a monthly review of her roadmap with the VP; first one by 3/21.
+Priya will lead the SLO workshop in May, no date set yet.
+The one thing we settled: I'll look into a rotation with the QA team and tell her by Friday the 14th.
+I told Priya I'd ask the CFO about a shadowing day."""
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Enrol on the negotiation course", date(2025, 9, 30)),
+        ("Priya Shah", "Do the airflow course", date(2025, 3, 28)),
+        ("Dana Lee", "Set up a monthly review of her roadmap with the VP; first one", date(2025, 3, 21)),
+        ("Priya Shah", "Lead the SLO workshop in May, no date set yet", None),
+        ("Dana Lee", "Look into a rotation with the QA team and tell her", date(2025, 3, 14)),
+        ("Dana Lee", "Ask the CFO about a shadowing day", None),
+    ]
+
+
+def test_a_dated_owner_line_first_is_no_title_and_a_check_in_heading_dates_one_line() -> None:
+    summary = summarise("Priya: review the deck by Fri\n### Next 1:1\n3/19\n- Priya will bring the draft by 3/18")
+    assert owned(summary) == [("Priya Shah", "Review the deck", date(2025, 3, 7)),
+                              ("Priya Shah", "Bring the draft", date(2025, 3, 18))]
+    assert summary.next_check_in == date(2025, 3, 19)
+    dated = only(summarise("on Friday: Priya to demo the dashboard"))  # "on <day>:" is a date, not an owner
+    assert (dated.owner, dated.due) == ("Priya Shah", date(2025, 3, 7))
+
+
+def test_owner_labels_stay_owner_labels_beside_first_person_lines() -> None:
+    notes = ("Me: I'll send the deck by Fri\nMe: I'll book the room by Mon\n"
+             "Priya: draft the plan by 3/20\nPriya: finish the course by EOM")
+    assert [c.owner for c in summarise(notes).commitments] == ["Dana Lee", "Dana Lee", "Priya Shah", "Priya Shah"]
