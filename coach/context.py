@@ -121,6 +121,11 @@ def _specific(word: str) -> bool:
         word.lower() not in MONTHS | {"i"}
 
 
+def _version_of_name(tokens: list[str], index: int) -> bool:
+    """A number right after a name is part of it: "the Postgres 16 upgrade", "the Python 3.12 migration"."""
+    return bool(re.fullmatch(r"\d+(\.\d+)*", tokens[index])) and index > 0 and _proper(tokens[index - 1])
+
+
 def _past_tense(word: str) -> bool:
     """'slipped', 'ended': a verb after the name, not part of it."""
     return word.islower() and len(word) > 4 and word.endswith("ed") and word not in WORK_HEADS
@@ -142,7 +147,8 @@ def _candidates(text: str) -> list[_Candidate]:
                     and tokens[i + 1].lower() not in FUNCTION:
                 continue  # take the last head of a compound ("cluster migration"), not the first
             start = i
-            while start > 0 and i - start < MAX_MODIFIERS and _is_modifier(tokens[start - 1]):
+            while start > 0 and i - start < MAX_MODIFIERS and (_is_modifier(tokens[start - 1]) or _version_of_name(
+                    tokens, start - 1)):
                 start -= 1
             end = i + 1
             if end < len(tokens) and _VERSION.match(tokens[end]) and not tokens[end].isdigit():

@@ -34,6 +34,7 @@ def test_no_topic(context: str) -> None:
     ("secondment to the Billing team ended last week", "the secondment to the Billing team"),
     ("launch of Beacon 3.0 slipped a week", "the launch of Beacon 3.0"),
     ("renewed Halden Foods at 110% of last year", "Halden Foods"),
+    ("handled the Postgres 16 upgrade over the weekend, zero downtime", "the Postgres 16 upgrade"),
 ])
 def test_topics_from_fragmentary_notes(context: str, topic: str) -> None:
     assert extract_topic(context) == topic
