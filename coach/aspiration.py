@@ -18,7 +18,7 @@ _CLAUSES = re.compile(r"(?<=[.!?;])\s+|\s+[-\u2013\u2014]+\s+|\n+|,\s*|\s+(?:but
 _AWAY_FROM = re.compile(
     r"\b(?:less|fewer|instead of|rather than|than|stop(?:ping)?|quit(?:ting)?|tired of|sick of|fed up with|"
     r"bored (?:of|with)|done (?:with|being)|away from|no more|no longer|move (?:off|out of)|get out of|"
-    r"step (?:back|away) from|drop(?:ping)?|burned out (?:on|by)|not (?:really )?into)\b",
+    r"step (?:back|away) from|drop(?:ping)?|burned out (?:on|by)|not (?:really )?into|without)\b",
     re.IGNORECASE)
 # Clauses that are wholly about what the person does not want.
 _NOT_WANTED = re.compile(

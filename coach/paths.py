@@ -28,6 +28,10 @@ SAME_FAMILY_BONUS = 0.1
 NEXT_LEVEL_WORDS = re.compile(r"\b(next level|level up|get promoted|promotion|promoted|step up|move up|"
                               r"next step up|the level above)\b", re.IGNORECASE)
 NEXT_LEVEL_BONUS = 0.25
+# Managing people named as something to leave or avoid ("without managing people", "no direct reports").
+MANAGING_TASKS = re.compile(r"\b(manag\w*|direct reports|reports|people management|performance reviews|1:1s|"
+                            r"one-on-ones|headcount|hiring|line management)\b", re.IGNORECASE)
+NO_REPORTS_PENALTY = 0.3
 MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
 
 
@@ -291,6 +295,7 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
     knowledge = engine.knowledge
     hops = reachable(knowledge, current.id) if current else {}
     next_level = bool(NEXT_LEVEL_WORDS.search(aspiration))
+    no_reports = bool(MANAGING_TASKS.search(split_aspiration(aspiration).unwanted))
     scored: list[CandidateRole] = []
     for rid, similarity in fit.items():
         role = knowledge.roles[rid]
@@ -312,6 +317,9 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
                     and role.level == current.level + 1:
                 score += NEXT_LEVEL_BONUS
                 reasons.append("the next level on the same track, which the aspiration asks for")
+        if no_reports and role.track == "management":
+            score -= NO_REPORTS_PENALTY
+            reasons.append("a management role, and the aspiration says no to managing people")
         scored.append(CandidateRole(id=rid, title=role.title, score=round(score, 4), reasons=reasons))
     scored.sort(key=lambda c: (-c.score, c.id))
     return scored[:top]

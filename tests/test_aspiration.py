@@ -44,3 +44,11 @@ def test_next_level_means_the_next_level_on_the_same_track(engine: Engine) -> No
     ranked = rank_target_roles(engine, current, "I want to get to the next level this year", top=3)
     assert ranked[0].id == "software-engineer-ii"
     assert any("next level" in reason for reason in ranked[0].reasons)
+
+
+def test_saying_no_to_managing_people_keeps_management_roles_down(engine: Engine) -> None:
+    current = engine.knowledge.roles["senior-software-engineer"]
+    ranked = rank_target_roles(engine, current, "I want to set technical direction for several teams without "
+                                                "managing people", top=3)
+    assert ranked[0].id == "staff-engineer"
+    assert all(engine.knowledge.roles[c.id].track == "ic" for c in ranked)

@@ -34,6 +34,13 @@ def test_map_from_an_aspiration(engine: Engine) -> None:
     assert "# Development map" in dev_map.markdown and dev_map.target_role.title in dev_map.markdown
 
 
+def test_each_resource_appears_once_in_a_map(engine: Engine) -> None:
+    dev_map = build_development_map(engine, "senior-software-engineer", target_role="staff-engineer",
+                                    horizon_months=12, start=START)
+    ids = [a.resource_id for a in dev_map.actions]
+    assert len(ids) == len(set(ids)) and len(ids) >= 4
+
+
 def test_explicit_target_and_rating_disagreement(engine: Engine) -> None:
     target = engine.knowledge.roles["senior-data-analyst"]
     cid = next(iter(target.competencies))
