@@ -6,7 +6,8 @@ phrase is found with our own patterns and the forms it misses are normalised her
 Conventions (documented so the eval's gold and the code agree):
 - "next <weekday>" is that weekday in the calendar week after the meeting's week (Monday-based);
   a bare weekday ("by Friday") is its next occurrence strictly after the meeting.
-- "this week"/"EOW" is this week's Friday, "next week" next week's Friday.
+- "this week"/"EOW" is this week's Friday, "next week" next week's Friday; "same time next week" is
+  seven days after the meeting.
 - "this month", "next month", "in May", "end of May" mean the last day of that month; "mid-May" the 15th.
 - "Q3", "end of Q3" mean the quarter's last day; "EOY" is 31 December.
 - A month or quarter without a year is its next occurrence that ends on or after the meeting.
@@ -29,7 +30,7 @@ _MONTHS = {
     "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }
 _WEEKDAYS = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2, "thu": 3, "thur": 3,
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2, "thu": 3, "thur": 3,
     "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "saturday": 5, "sunday": 6,
 }
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -39,7 +40,7 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 # Sat/Sun abbreviations are left out: "sat" is a verb far more often than a day in notes.
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri)"
 _ORD = r"(?:st|nd|rd|th)"
 _NUM = r"(?:\d{1,3}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)"
@@ -48,7 +49,8 @@ _CHECKIN = r"(?:check[- ]?ins?|chk[- ]?ins?|1[:-]1s?|one[- ]on[- ]ones?|catch[- 
 # A calendar day in a weekday-led date ("Fri 23 Jan", "fri 18th", "Friday the 25th", "Tue (4 Nov)", "wed 4/16").
 _DAY_DATE = rf"(?:\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}|(?:the\s+)?\d{{1,2}}{_ORD}|{_MONTH}\s+\d{{1,2}}{_ORD}?|" \
             r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)"
-_DEADLINE = r"(?:by|before|due(?: by| on)?|until|till|no later than|not later than|latest by|b4|on|at)"
+# "latest on Friday" (the latest day it may happen) is a deadline too.
+_DEADLINE = r"(?:by|before|due(?: by| on)?|until|till|no later than|not later than|latest(?: by| on)?|b4|on|at)"
 
 # Longest, most specific forms first; the regex engine takes the first alternative that fits.
 _FORMS = [
@@ -68,6 +70,7 @@ _FORMS = [
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     rf"(?:within|in)\s+(?:the\s+next\s+)?{_NUM}\s+{_UNIT}(?:'?s?\s+time)?|{_NUM}\s+{_UNIT}\s+from\s+(?:now|today)",
     r"(?:within|in)\s+a\s+fortnight",
+    r"(?:(?:the\s+)?same\s+(?:time|day)|this\s+time)\s+next\s+week|a\s+week\s+(?:today|from\s+today)",
     rf"(?:next|this)\s+(?:coming\s+)?(?:week|wk|month|quarter|qtr|year|yr|{_WEEKDAY})",
     r"day\s+after\s+tomorrow|tomorrow|tmrw|tmr|tmw|today|tonight",
     rf"q[1-4](?:\s+\d{{4}})?",
@@ -84,7 +87,9 @@ _PREPOSITION_BEFORE = re.compile(r"(?:(?<![\w-])(?:by|before|in|during|until|til
 _DEADLINE_BEFORE = re.compile(rf"(?<![\w-]){_DEADLINE}\s+(?:the\s+)?$", re.IGNORECASE)
 # "for the next month" is a duration, not a deadline; "during Q4" is a deadline (the period's end), so
 # "during" counts as a duration only before a span ("during the next 2 weeks").
-_DURATION_BEFORE = re.compile(r"\b(?:for|over|throughout|from|starting|since|last)\s+(?:the\s+)?$|"
+# "aim for end of month", "targeting for Q3": a target, not a duration.
+_DURATION_BEFORE = re.compile(r"(?<!\baim\s)(?<!\baims\s)(?<!\baiming\s)(?<!\btarget\s)(?<!\btargeting\s)"
+                              r"\b(?:for|over|throughout|from|starting|since|last)\s+(?:the\s+)?$|"
                               r"\bduring\s+the\s+$|\b(?:starting|beginning)\s+(?:in|on|from)\s+(?:the\s+)?$",
                               re.IGNORECASE)
 # A span counted from some other event ("within 2 days of receiving it") is no deadline from the meeting.
@@ -262,6 +267,8 @@ def _normalised(text: str, meeting: date, next_check_in: date | None) -> date | 
         return meeting + timedelta(days=2)
     if text in {"this week", "end of week", "end of the week", "end of this week", "eow"}:
         return _friday_of_week(meeting, 0)
+    if re.fullmatch(r"(?:same\s+(?:time|day)|this\s+time)\s+next\s+week|a\s+week\s+(?:today|from\s+today)", text):
+        return meeting + timedelta(days=7)  # "same time next week": the meeting's weekday, a week on
     if text in {"next week", "end of next week"}:
         return _friday_of_week(meeting, 1)
     if text in {"this month", "end of month", "end of the month", "end of this month", "eom", "month end",

@@ -44,6 +44,12 @@ _COLUMN_ROLES = [("owner", re.compile(r"^(?:owners?|who|assignee|responsible|per
                                     r"timeline|timing)$", re.I))]
 # "on me:", "on Diego:" at the start of a line: the one after "on" owns what follows.
 _ON_OWNER = re.compile(r"^on\s+(?P<name>me|him|her|[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[:\-–—]\s+")
+# A recap's section label that names who does what follows: "What you're doing:", "What I'm doing:",
+# "Things Ana is working on:"; "What we're not doing yet:" lists what nobody does.
+_WHO_LABEL = re.compile(r"^(?:what|things)\s+(?P<name>I|you|we|[A-Z][\w’'-]*)"
+                        r"(?:['’](?:m|re|s)|\s+(?:am|are|is|will\s+be))\s+(?P<neg>not\s+)?"
+                        r"(?:doing|working\s+on|taking\s+on|committing\s+to|owning|picking\s+up)"
+                        r"(?:\s+(?:yet|next|now|for\s+now))?\s*[:\-–—]\s+", re.IGNORECASE)
 # A speaker label in a transcript ("TD: Good. I'll update ..."); the speaker is who "I" means on that line.
 _SPEAKER = re.compile(r"^(?P<speaker>[A-Z]{1,3}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:\s*\([^)]{1,30}\))?\s*:\s+")
 _FIRST_SECOND_PERSON = re.compile(r"\b(?:I|I['’](?:m|ve|ll|d)|you|your|my)\b|\?\s*$")
@@ -54,6 +60,8 @@ _ACTION_HEADER = re.compile(r"^(?:we\s+(?:also\s+|both\s+)?)?(?:agreed\s+)?(?:ac
 # A short line that is only an action header, even without its colon ("- AIs", "follow-ups").
 _BARE_HEADER = re.compile(r"^(?:we\s+(?:also\s+)?agreed|agreed|action\s+items?|actions|next\s+steps|ais|to-?dos?|"
                           r"follow[- ]?ups?|commitments)\s*:?\s*$", re.IGNORECASE)
+# A heading that is only "Next" or "Next time": the line under it dates the next check-in.
+_NEXT_HEADING = re.compile(r"^(?:next|nxt)(?:\s+(?:time|one|up))?$", re.IGNORECASE)
 _MARKER = re.compile(r"^(?:ai|a/i|ap|action(?:\s+(?:items?|points?))?|actions|todo|to-?do|next\s+steps?|plan|"
                      r"the\s+plan|(?:we\s+)?(?:also\s+)?agreed|decided)\b(?:\s*\((?P<qualifier>[^)]{1,30})\))?"
                      r"(?:\s+(?P<name>[^\s:,()]+))?\s*[:\-–—]\s*", re.IGNORECASE)
@@ -64,9 +72,23 @@ _INJECTION = re.compile(
 _LABEL = re.compile(r"^(?P<label>concerns?|risks?|blockers?|worr(?:y|ies)|issues?|goals?|aspirations?|long[- ]term|"
                     r"reflections?|wins?|highlights?|feedback|context|background|discussed|notes?)\s*[:\-–]\s*",
                     re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.)(?<!\bsept\.)"
-                             r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\b(?:dr|mr|ms)\.)\s+(?=[A-Z0-9\"'“(])|;\s+",
+# A month abbreviated with a full stop ends no sentence before its day ("Sept. 16"); before a word it may
+# ("by 16 Sept. I'm going to ...").
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?!(?<=\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.)\s+\d)"
+                             r"(?!(?<=\bsept\.)\s+\d)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\b(?:dr|mr|ms)\.)"
+                             r"\s+(?=[A-Z0-9\"'“(])|;\s+",
                              re.IGNORECASE)
+# Dictated notes run on without punctuation ("... so i'm going to talk to X by friday and she said she'd ...");
+# such a run is cut before each pronoun that starts a new statement, the "so"/"and"/"um" before it dropped.
+_RUN_ON_BREAK = re.compile(r"\s+(?:(?:so|and|but|then|also|anyway|um+|uh+)\s+)*"
+                           r"(?=(?:i|we|he|she|they)(?:['’](?:m|ll|d|s|re|ve)\b|"
+                           r"\s+(?:will|would|said|told|asked|agreed|decided|wants?|wanted|needs?|think|thinks|also|"
+                           r"can|should|mentioned|might|may|is|are|am|was|were)\b))", re.IGNORECASE)
+# Words after which a pronoun continues the statement rather than starting one ("she said she'd", "told her she").
+_RUN_ON_KEEP = {"said", "says", "say", "told", "tell", "that", "think", "thinks", "thought", "if", "when", "because",
+                "whether", "asked", "know", "knows", "hope", "hopes", "feel", "feels", "felt", "guess", "her", "him",
+                "them", "me", "us", "what", "where", "how", "why", "who", "which"}
+_RUN_ON_MIN_WORDS = 25
 _FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay|next)\b[,:]?\s+)+", re.IGNORECASE)
 _AGREED = re.compile(r"^(?:(?:we\s+)?(?:also\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
                      re.IGNORECASE)
@@ -109,8 +131,9 @@ def _reports_someone(clause: str) -> bool:
     return bool(match) and match.group("w").lower() not in _ACTION_VERBS
 
 
+# "you" is whom the notes address: the employee in a recap the manager sends ("What you're doing: ...").
 _PRONOUNS = {"i": "manager", "me": "manager", "he": "employee", "she": "employee", "they": "employee",
-             "him": "employee", "her": "employee", "we": "shared", "us": "shared"}
+             "him": "employee", "her": "employee", "you": "employee", "we": "shared", "us": "shared"}
 _SUBJECT_WORD = re.compile(r"^(?P<w>[A-Za-z][\w-]*)")
 _NOT_A_PERSON = {"this", "that", "it", "there", "here", "team", "everyone", "nobody", "someone", "the", "a", "an",
                  "budget", "next", "last", "plan", "goal", "action", "todo", "ai", "she's", "he's", "they're"}
@@ -133,19 +156,35 @@ _CUE_START = re.compile(r"^(?:wants?|wanted|would like|interested|aspires?|hopes
 _CHECKIN_WORDS = (r"(?:check[- ]?ins?|chk[- ]?ins?|checkins?|1[:-]1s?|1on1s?|one[- ]on[- ]ones?|catch[- ]?ups?|mtgs?|"
                   r"follow[- ]?ups?|"
                   r"meetings?|conversations?|convos?|sessions?|syncs?|chats?)")
-CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:[\w-]+\s+){{0,2}}?{_CHECKIN_WORDS}(?![\w-])|"
+# Words that make "the next ... meeting" a group's meeting, not the 1:1 ("the next TA team meeting").
+_GROUP_MEETING = (r"(?:team|staff|all[- ]hands|town[- ]?hall|department|dept|board|guild|sprint|project|leadership|"
+                  r"planning)")
+# A date right after a check-in word ("Regular 1:1 Thursday the 26th", "1:1 - 3/19").
+_DATE_AHEAD = (r"(?=\s*[:\-–—]?\s*(?:on\s+)?(?:(?:mon|tue|wed|thu|fri)[a-z]*\b|\d|"
+               r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))")
+CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP_MEETING}\b)[\w-]+\s+){{0,2}}?"
+                     rf"{_CHECKIN_WORDS}(?![\w-])|"
                      r"\b(?:reconvene|regroup|meet\s+again)\b|"
+                     # "we'll reconnect first week of april", "let's reconnect in May"
+                     r"(?:\bwe(?:['’]ll|\s+will|\s+should|\s+can)?|\blet['’]?s|^)\s*reconnect\b"
+                     r"(?!\s+(?:with|her|him|them|me|us)\b)|"
+                     # "Next talk we make in one month", "Cadence: monthly, next one 2 Oct", "Regular 1:1 Thu the 26th"
+                     r"^(?:our\s+)?next\s+talk\b|^cadence\s*:|"
+                     r"^(?:(?:regular|usual|normal|weekly|bi-?weekly|fortnightly|monthly)\s+)?"
+                     rf"(?:1[:-]1|1on1|one[- ]on[- ]one|check[- ]?in|catch[- ]?up|sync){_DATE_AHEAD}|"
                      r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
                      r"\s+(?:again|back)\b|\bdo\s+this\s+again\b|"
                      # "pick this back up in three weeks", "1:1 again 5/6"
                      r"\bpick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up(?:\s+again)?\b|"
                      rf"^{_CHECKIN_WORDS}\s+again\b|"
-                     rf"^(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|(?:next|nxt)(?:\s+time)?\s*:)",
+                     rf"^[*_]{{0,2}}(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|"
+                     rf"(?:next|nxt)(?:\s+time)?\s*[*_]{{0,2}}\s*:)",
                      re.IGNORECASE)
 _CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+{_CHECKIN_WORDS}",
                           re.IGNORECASE)
 _CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|"
-                             r"regroup|touch\s+base|talk|check)(?:\s+up)?\s+(?:again|back)\b|(?:reconvene|regroup)\b|"
+                             r"regroup|touch\s+base|talk|check)(?:\s+up)?\s+(?:again|back)\b|"
+                             r"(?:reconvene|regroup)\b|reconnect\b(?!\s+(?:with|her|him|them|me|us)\b)|"
                              r"(?:all\s+)?meet\s+again\b|follow\s+up\s*(?:on)?\s*$|"
                              r"pick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up\b|"
                              r"revisit\s*(?:after\b|later\b|then\b|once\b|on\b|in\b|$))",
@@ -156,10 +195,20 @@ _CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|c
 _HEDGE = re.compile(r"^(?:maybe|mayb|might|perhaps|possibly|ideally|nice[- ]to[- ]have|would be nice|someday)\b|"
                     r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows|"
                     r"think (?:about|abt) it(?!\s+(?:and|&|\+)\s+(?:come|get|report)\s+back)|"
-                    r"depend(?:s|ing)\s+(?:on|if|whether)|if\s+and\s+when)\b",
+                    r"depend(?:s|ing)\s+(?:on|if|whether)|if\s+and\s+when|"
+                    # a decision put off: "we'll agree a date closer to the time"
+                    r"closer\s+to\s+the\s+time|nearer\s+(?:to\s+)?the\s+time|in\s+due\s+course)\b",
                     re.IGNORECASE)
+# Waiting is no action: "agreed to wait until the hiring freeze decision", "hold off until Q3", "park it".
+_WAITING = re.compile(r"^(?:to\s+)?(?:wait|hold\s+off|hold\s+fire|sit\s+tight|park\s+(?:it|this|that)|pause)\b",
+                      re.IGNORECASE)
 # A line of dialogue that starts with its modal, its speaker left out: "Will write a one-pager by Wed".
 _SPOKEN_PROMISE = re.compile(r"^(?:will|shall|can|going\s+to)\s+(?=[a-z])", re.IGNORECASE)
+# A promise quoted in the first person after an owner label: 'Ana: "I'll also pair with Raj ..."'.
+# After the label a bare modal only repeats it: "Me: will ask the SRE lead ...".
+_QUOTED_PROMISE = re.compile(r"^(?:[\"“']?\s*I(?:['’]ll|\s+will|['’]m\s+going\s+to|\s+am\s+going\s+to|\s+can)|"
+                             r"(?:will|shall|going\s+to)(?=\s))(?:\s+(?:also|then|now|first|definitely))*\s+(?=[a-z])",
+                             re.IGNORECASE)
 # A lead-in before the promise itself: "The one concrete thing: I'll look into ...".
 _LEAD_IN = re.compile(r"^(?P<lead>[A-Za-z][^:]{2,60}?)\s*:\s+(?=\S)")
 # "Over to Samuel to draft the plan", "over to Dana (enablement): confirm the slot".
@@ -171,8 +220,12 @@ _ARROW_OWNER = re.compile(r"(?:^|(?:->|=>|→)\s*)(?P<action>[^>→]+?)\s*(?:->|
 # An offer, and the words that turn it down in the same sentence or on the same line.
 _OFFER = re.compile(r"\b(?:offered|offer(?:s|ing)?|suggested|proposed)\b", re.IGNORECASE)
 _DECLINED = re.compile(r"\b(?:declined|turned\s+(?:it\s+|that\s+|this\s+)?down|said\s+no|not\s+interested|"
-                       r"passed\s+on\s+it|(?:would|['’]d)\s+rather\s+(?:wait|not|hold\s+off))\b", re.IGNORECASE)
+                       r"passed\s+on\s+it|(?:would|['’]d)\s+rather\s+(?:wait|not|hold\s+off)|"
+                       r"(?:thanks|thank\s+you)\s*,?\s*but\s+(?:no|not)|not\s+yet)\b", re.IGNORECASE)
 _SPLIT_ACTIONS = re.compile(r",?\s+and\s+(?:to|will|also)\s+(?=[a-z])", re.IGNORECASE)
+# A list of actions written as gerunds: "finishing the module by mid-January, and taking a first pass at ...".
+_GERUND = re.compile(r"^(?P<v>[a-z]+ing)\b", re.IGNORECASE)
+_SPLIT_GERUNDS = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=[a-z]+ing\b)", re.IGNORECASE)
 SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+like|will\s+be)|so\s+that|"
                      r"measured\s+by|"
                      r"target\s*(?:=|:|is)|done\s+when|definition\s+of\s+done\s*(?:=|:|is)|evidenced\s+by)\s*"
@@ -181,6 +234,11 @@ SUCCESS = re.compile(r"[,;(]?\s*(?:-\s*)?\b(?:success\s*(?:=|:|is|means|looks\s+
 _NO_DATE = re.compile(r"\bno\s+(?:fixed\s+|firm\s+|hard\s+|set\s+|real\s+)?(?:date|deadline)s?\b|\bundated\b",
                       re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]{4,})\)")
+# A parenthesis left with nothing but its lead-in once the date in it is taken out: "(aim for )", "(Weds )".
+_EMPTIED_PAREN = re.compile(r"\s*\(\s*(?:(?:aim(?:ing)?|target(?:ing)?)\s+for|by|due|on|before|latest)?\s*\)",
+                            re.IGNORECASE)
+# What someone said about the promise, after it: "take the ML course, he say he finish until end of June".
+_TRAILING_REPORT = re.compile(r",\s*(?:he|she|they|I)\s+(?:say|says|said)\b[^,;]*$", re.IGNORECASE)
 
 
 @dataclass
@@ -270,7 +328,8 @@ class _Section:
             name = heading.group("h") if heading else header.group("h") if header else content
             name = name.strip(" *_:")
             self.action = bool(_ACTION_HEADER.match(name))
-            self.checkin = bool(CHECKIN.search(name)) and not self.action
+            # "Next time:", "Next 1:1", "Follow-up date": the heading dates the line under it.
+            self.checkin = bool(CHECKIN.search(name) or _NEXT_HEADING.match(name)) and not self.action
             self.seen_bullet = False
             return True
         self.checkin = False  # a check-in heading dates the one line under it ("### Next 1:1" / "In 3 weeks")
@@ -298,8 +357,9 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
         body_offset += tag.end()
         content = line[body_offset:]
     marker = _MARKER.match(content)
-    on_owner = _ON_OWNER.match(content)
+    on_owner = _ON_OWNER.match(content) or _WHO_LABEL.match(content)
     on_owner = None if on_owner and find_due_phrase(on_owner.group(0)) else on_owner  # "on Friday: ..." is a date
+    decoy = decoy or bool(on_owner and on_owner.groupdict().get("neg"))
     spoken = _SPEAKER.match(content)
     # A line without "I" or "you" is an owner label even in a dialogue ("PS: draft the plan by Fri").
     spoken = spoken if spoken and spoken.group("speaker") in speakers and \
@@ -340,9 +400,9 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
     sentences: list[Sentence] = []
     starts: list[tuple[int, int]] = []  # where each sentence's evidence and body start on the line
     start = body_offset
-    pieces = [*_SENTENCE_BREAK.finditer(line[body_offset:]), None]
+    pieces = [*_sentence_breaks(line[body_offset:]), None]
     for brk in pieces:
-        end = body_offset + brk.start() if brk else len(line)
+        end = body_offset + brk[0] if brk else len(line)
         chunk = line[start:end]
         if chunk.strip() and sentences and _is_date_tail(chunk.strip()):
             # "... own the roadmap next qtr. by 1/9", "set up a monthly review; first one by 4/10": a fragment
@@ -365,8 +425,35 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
                                       rest_of_line=line[end:].strip()))
             starts.append((line.index(evidence, evidence_start), start + lead))
         if brk:
-            start = body_offset + brk.end()
+            start = body_offset + brk[1]
     return sentences
+
+
+def _sentence_breaks(text: str) -> list[tuple[int, int]]:
+    """The spans between the sentences of a line: full stops and semicolons, and in a dictated run without any
+    punctuation, the start of each new statement ("... by end of next week and she said she'd ...")."""
+    breaks: list[tuple[int, int]] = []
+    start = 0
+    for brk in [*_SENTENCE_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        breaks.extend(_run_on_breaks(text, start, end))
+        if brk:
+            breaks.append(brk.span())
+            start = brk.end()
+    return breaks
+
+
+def _run_on_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a long chunk with no punctuation at all starts a new statement; none for an ordinary sentence."""
+    chunk = text[start:end]
+    if len(chunk.split()) < _RUN_ON_MIN_WORDS or re.search(r"[,.;:!?()]", chunk):
+        return []
+    found = []
+    for brk in _RUN_ON_BREAK.finditer(chunk):
+        before = chunk[:brk.start()].split()
+        if before and before[-1].lower() not in _RUN_ON_KEEP:
+            found.append((start + brk.start(), start + brk.end()))
+    return found
 
 
 def _is_date_tail(text: str) -> bool:
@@ -376,7 +463,8 @@ def _is_date_tail(text: str) -> bool:
         return False
     rest = (text[:found[1]] + " " + text[found[2]:]).strip(" .;,")
     words = rest.split()
-    return len(words) <= 3 and not (words and (words[0].lower() in _PRONOUNS or _MODAL.match(" " + rest)))
+    first = re.split(r"['’]", words[0])[0].lower() if words else ""  # "I'll review it by Monday" has a subject
+    return len(words) <= 3 and not (words and (first in _PRONOUNS or _MODAL.match(" " + rest)))
 
 
 def _fields(line: str, body_offset: int) -> tuple[int, str | None, str | None] | None:
@@ -490,6 +578,14 @@ class OwnerResolver:
         names = {name for length, name in candidates if length == longest}
         return (names.pop(), longest) if len(names) == 1 else (None, longest)
 
+    def addressee(self, speaker: str) -> str | None:
+        """Whom a speaker in a transcript says "you" to: the manager's one employee, or the employee's one manager."""
+        name = self.match_name(speaker)[0]
+        role = next((p.role for p in self.participants if p.name == name), None)
+        other = {"manager": "employee", "employee": "manager"}.get(role or "")
+        people = self.by_role.get(other or "", [])
+        return people[0].name if len(people) == 1 else None
+
     def resolve(self, subject: str) -> tuple[str | None, list[str]]:
         """(owner, flags) for a subject: a participant name, a pronoun, "we", or someone else."""
         word = subject.strip().lower()
@@ -544,7 +640,9 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         if found:
             results.extend(found)
             body = body.replace(inner.group(0), " ")
-    clause = _FILLER.sub("", body.strip())
+    clause = body.strip()
+    if not owners.match_name(clause)[1]:  # "SO -> get MP access": initials that spell a filler word stay
+        clause = _FILLER.sub("", clause)
     marker = _MARKER.match(clause)
     if marker and not sentence.owner_hint:  # "... for now. TODO: me - send the doc"
         sentence = Sentence(text=sentence.text, body=clause[marker.end():], action_context=True,
@@ -579,6 +677,8 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         owner_text, action = _owner_and_action(part_clause, current, owners, context, agreed=bool(agreed))
         if sentence.speaker and owner_text and owner_text.lower() in ("i", "me"):
             owner_text = sentence.speaker  # "TD: I'll update your plan": the speaker is "I"
+        elif sentence.speaker and owner_text and owner_text.lower() == "you":
+            owner_text = owners.addressee(sentence.speaker) or owner_text  # "PS: you'll send me the deck"
         named = owners.match_name(owner_text)[0] if owner_text else None
         if action is None or not action.strip(" ,.;:-–—"):
             previous = named or previous
@@ -596,13 +696,35 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         previous = named or previous
         if _CHECKIN_ACTION.match(action) or re.match(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN_WORDS}\b", action, re.I):
             continue
-        if _HEDGE.search(action) or _HEDGE.search(part_clause[:len(part_clause) - len(action)] or ""):
+        if _HEDGE.search(action) or _HEDGE.search(part_clause[:len(part_clause) - len(action)] or "") or \
+                _WAITING.match(action):
             continue
-        for part in _SPLIT_ACTIONS.split(action):
+        for part in _split_actions(action):
             found = _commitment(part, owner, list(flags), sentence, meeting_date, next_check_in)
             if found.action:  # "next: end of month" leaves nothing once the date is taken out
                 results.append(found)
     return results
+
+
+def _split_actions(action: str) -> list[str]:
+    """The actions in one promise: "X, and to Y" splits; a list of gerunds splits at each one, in the base form."""
+    if not _GERUND.match(action) or _base_of_gerund(_GERUND.match(action).group("v")) is None:
+        return _SPLIT_ACTIONS.split(action)
+    parts = []
+    for part in _SPLIT_GERUNDS.split(action):
+        gerund = _GERUND.match(part)
+        base = _base_of_gerund(gerund.group("v")) if gerund else None
+        parts.append(base + part[gerund.end():] if base else part)
+    return parts
+
+
+def _base_of_gerund(word: str) -> str | None:
+    """"finishing" -> "finish", "taking" -> "take", "putting" -> "put"; None when no known action verb fits."""
+    stem = word.lower()[:-3]
+    for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if candidate in _ACTION_VERBS:
+            return candidate
+    return None
 
 
 def _after_lead_in(clause: str, owners: OwnerResolver) -> str:
@@ -638,9 +760,15 @@ def split_clauses(clause: str, owners: OwnerResolver) -> list[str]:
     where a new subject with a modal starts; a clause without its own subject stays with the one before."""
     names = sorted({n for p in owners.participants for n in (p.name, p.name.split()[0])}, key=len, reverse=True)
     subjects = "|".join([r"i", r"he", r"she", r"they", r"me", *(re.escape(n) for n in names)])
-    pattern = re.compile(rf"{_CLAUSE_SEPARATOR}(?=(?:{subjects}){_CLAUSE_MODAL})", re.IGNORECASE)
+    pattern = re.compile(rf"{_CLAUSE_SEPARATOR}(?=(?:{subjects}){_CLAUSE_MODAL})|"
+                         rf"\s+so\s+(?=(?:{subjects})(?:['’]ll|\s+will)\b)", re.IGNORECASE)
+    promise = re.compile(rf"(?:^|\s)(?:{subjects}){_CLAUSE_MODAL}", re.IGNORECASE)
     parts, start = [], 0
     for match in pattern.finditer(clause):
+        if match.group(0).strip().lower() == "so" and promise.search(clause[start:match.start()]):
+            # "Nominations close 11 Sept so I'll submit it by the 10th": after a reason, "so" starts the promise;
+            # after a promise ("I'll talk to her manager so she'll have context") it starts its purpose.
+            continue
         if match.start() > start:
             parts.append(clause[start:match.start()])
             start = match.end()
@@ -672,6 +800,9 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         colon = _COLON.match(rest)
         if colon and known and subject.lower() not in ("he", "she", "they", "we"):  # "me:", "her:", "Ben:"
             action = rest[colon.end():]
+            quoted = _QUOTED_PROMISE.match(action)
+            if quoted:  # 'Ana: "I'll book the exam by Friday."': the one quoted is "I"
+                return subject, re.sub(r"[\"”]\s*$", "", action[quoted.end():])
             first_word = action.split()[0].lower() if action.split() else ""
             if context or first_word in _ACTION_VERBS or (find_due_phrase(action) and not _CUE_START.match(action)):
                 return subject, action
@@ -690,8 +821,10 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         if bare and known and context and bare.group("v") in _ACTION_VERBS:
             return subject, rest.lstrip()
         unknown_to = re.match(r"^\s+to\s+(?P<v>[a-z]+)\b", rest)
+        # "Wants to make sure ..." leaves out its subject: a verb is no one's name.
         if unknown_to and not known and subject[:1].isupper() and subject.lower() not in _NOT_A_PERSON \
-                and unknown_to.group("v") in _ACTION_VERBS:
+                and unknown_to.group("v") in _ACTION_VERBS and not _CUE_START.match(subject) \
+                and subject.lower() not in _NOT_ACTIONS:
             return subject, rest[unknown_to.end() - len(unknown_to.group("v")):]
         if known:
             return None, None
@@ -734,8 +867,11 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
             flags.append("due date unresolved")
     else:
         flags.append("no due date")
+    action = _EMPTIED_PAREN.sub("", action)  # "(aim for end of month)" once its date is taken out
+    action = _TRAILING_REPORT.sub("", action)  # "take the course, he say he finish until end of June"
     action = re.sub(r"\s+", " ", action)
     action = re.sub(r"\s+([,.;:])", r"\1", action).strip(" ,.;:-–—")
+    action = re.sub(r"[,;]\s*(?:so|and|then|but)$", "", action).strip(" ,.;:-–—")  # "..., so by Fri 28 Feb"
     action = re.sub(r"\s*[-–—,]\s*(?:owner\s+)?tbd$", "", action, flags=re.IGNORECASE).strip(" ,.;:-–—")
     action = action[:1].upper() + action[1:]
     return ParsedCommitment(owner=owner, action=action, due=due, due_phrase=phrase, success_indicator=indicator,

@@ -195,7 +195,8 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
     return render_summary(summary, participants=participants, meeting_date=meeting_date)
 
 
-_PRONOUN_ACTION = re.compile(r"^(?:(?:do|get|have|finish|complete|send|ship|wrap\s+up|sort)\s+(?:it|that|this|them|something)|"
+_PRONOUN_ACTION = re.compile(r"^(?:(?:do|get|have|finish|complete|send|ship|submit|file|wrap\s+up|sort)\s+"
+                             r"(?:it|that|this|them|something)|"
                              r"ask\s+(?:her|him|them)(?:\s+first)?)\b"
                              r"(?:\s+(?:done|launched|out|over|sorted|finished|sent))?"
                              r"(?:\s+(?:before|by)\s+then|\s+then|\s+too|\s+as\s+well)?\s*$", re.IGNORECASE)

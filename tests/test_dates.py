@@ -179,3 +179,20 @@ def test_weekday_led_dates_targets_and_bracketed_periods(text: str, phrase: str,
 ])
 def test_recurring_weekdays_and_spans_from_other_events_are_no_deadlines(text: str) -> None:
     assert find_due_phrase(text) is None
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), [
+    # "same time next week" is a week after the meeting, not next week's Friday
+    ("next sync same time next week", "same time next week", date(2025, 3, 12)),
+    ("catch up a week today", "a week today", date(2025, 3, 12)),
+    # "latest on Friday" is a deadline, its "latest" part of the phrase
+    ("I will ask Omar latest on Friday", "latest on Friday", date(2025, 3, 7)),
+    # "aim for" names a target, not a duration
+    ("first pass at the templates (aim for end of month)", "end of month", date(2025, 3, 31)),
+    # "Weds" is Wednesday, also before a calendar date
+    ("demo at the guild meeting (Weds 12 March)", "Weds 12 March", date(2025, 3, 12)),
+])
+def test_a_week_on_latest_on_aim_for_and_weds(text: str, phrase: str, expected: date) -> None:
+    found = find_due_phrase(text)
+    assert found is not None and found[0] == phrase
+    assert resolve_due_date(found[0], WED) == expected

@@ -315,3 +315,74 @@ def test_owner_labels_stay_owner_labels_beside_first_person_lines() -> None:
     notes = ("Me: I'll send the deck by Fri\nMe: I'll book the room by Mon\n"
              "Priya: draft the plan by 3/20\nPriya: finish the course by EOM")
     assert [c.owner for c in summarise(notes).commitments] == ["Dana Lee", "Dana Lee", "Priya Shah", "Priya Shah"]
+
+
+def test_a_dictated_run_without_punctuation_is_cut_into_statements() -> None:
+    notes = ("quick notes from the chat with priya she wants to get into platform work eventually we talked "
+             "about the infra guild so i'm going to ask the guild lead if she can join by friday and she said "
+             "she'd write up her migration learnings by end of month she's also thinking about maybe a "
+             "conference at some point we'll reconnect mid april let's say april 16th")
+    summary = summarise(notes)
+    assert owned(summary) == [("Dana Lee", "Ask the guild lead if she can join", date(2025, 3, 7)),
+                              ("Priya Shah", "Write up her migration learnings", date(2025, 3, 31))]
+    assert summary.next_check_in == date(2025, 4, 16)
+    assert all(c.evidence in notes for c in summary.commitments)
+
+
+@pytest.mark.parametrize(("notes", "expected"), [
+    ("Next time:\n- 19 March, go through the draft", date(2025, 3, 19)),
+    ("**Next:** Mar 19", date(2025, 3, 19)),
+    ("Cadence: monthly, next one on 2 April.", date(2025, 4, 2)),
+    ("Regular 1:1 Wednesday the 19th.", date(2025, 3, 19)),
+    ("Next talk we do in two weeks, 19 March.", date(2025, 3, 19)),
+    ("- next 1:1 same time next week", date(2025, 3, 12)),
+    ("Priya will demo it at the next team meeting (Fri 7 March).\nNext: 19 March.", date(2025, 3, 19)),
+])
+def test_check_ins_under_labels_headings_and_a_group_meeting_that_is_no_check_in(notes: str, expected: date) -> None:
+    assert summarise(notes).next_check_in == expected
+
+
+def test_quoted_first_person_promises_and_initials_that_spell_a_filler() -> None:
+    notes = 'Priya: "I\'ll also pair with Omar on the rota for a couple of weeks."\nMe: will ask HR about the budget'
+    assert owned(summarise(notes)) == [("Priya Shah", "Pair with Omar on the rota for a couple of weeks", None),
+                                       ("Dana Lee", "Ask HR about the budget", None)]
+    people = [Participant(name="Sam Ortiz", role="manager"), EMPLOYEE]
+    c = only(summarise("SO -> get Priya access to the dashboards by Thu", people))
+    assert (c.owner, c.due) == ("Sam Ortiz", date(2025, 3, 6))
+
+
+def test_a_recap_with_who_labels_and_gerunds() -> None:
+    notes = """Hi Priya, a quick recap.
+What you're doing: finishing the data modelling course by mid-April, and drafting a guide (aim for end of month).
+What I'm doing: putting you forward for the platform rotation on 20 March.
+What we're not doing yet: the move to Lisbon. Let's park it until after Q2."""
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Finish the data modelling course", date(2025, 4, 15)),
+        ("Priya Shah", "Draft a guide", date(2025, 3, 31)),
+        ("Dana Lee", "Put you forward for the platform rotation", date(2025, 3, 20)),
+    ]
+
+
+def test_a_reason_then_so_and_a_promise_finishing_the_one_before() -> None:
+    notes = ("I'm going to nominate her for the mentoring scheme. Applications close 14 March so I'll submit it "
+             "by the 12th.\nI'll talk to her lead so she'll have more context.")
+    assert owned(summarise(notes)) == [("Dana Lee", "Nominate her for the mentoring scheme", date(2025, 3, 12)),
+                                       ("Dana Lee", "Talk to her lead so she'll have more context", None)]
+
+
+def test_waiting_deferring_declined_offers_and_a_left_out_subject_are_no_actions() -> None:
+    notes = """Wants to make sure her promo case isn't forgotten while she's on secondment.
+We agreed to wait until the reorg is announced.
+Conference talk: we'll agree a date closer to the time.
+I offered to intro her to the data team; she said thanks but not yet."""
+    assert summarise(notes).commitments == []
+
+
+def test_a_sentence_after_an_abbreviated_month_and_a_report_after_the_promise() -> None:
+    notes = ("Priya will run the retro by 14 Sept. I'll book the room. "
+             "Priya will take the course, she say she finish until end of May.")
+    assert owned(summarise(notes, meeting=date(2025, 9, 1))) == [
+        ("Priya Shah", "Run the retro", date(2025, 9, 14)),
+        ("Dana Lee", "Book the room", None),
+        ("Priya Shah", "Take the course", date(2026, 5, 31)),
+    ]
