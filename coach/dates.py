@@ -45,16 +45,26 @@ _ORD = r"(?:st|nd|rd|th)"
 _NUM = r"(?:\d{1,3}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _CHECKIN = r"(?:check[- ]?ins?|chk[- ]?ins?|1[:-]1s?|one[- ]on[- ]ones?|catch[- ]?ups?|follow[- ]?ups?|meetings?|" \
-           r"conversations?|sessions?|syncs?)"
+           r"conversations?|sessions?|syncs?|sit[- ]?downs?|" \
+           r"reviews?(?!\s+(?:cycles?|periods?|rounds?|windows?|process)\b))"
 # A calendar day in a weekday-led date ("Fri 23 Jan", "fri 18th", "Friday the 25th", "Tue (4 Nov)", "wed 4/16").
 _DAY_DATE = rf"(?:\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}|(?:the\s+)?\d{{1,2}}{_ORD}|{_MONTH}\s+\d{{1,2}}{_ORD}?|" \
             r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)"
 # "latest on Friday" (the latest day it may happen) is a deadline too.
 _DEADLINE = r"(?:by|before|due(?: by| on)?|until|till|no later than|not later than|latest(?: by| on)?|b4|on|at)"
 
+# "COB Weds", "EOD on Friday": the end of that day, which is that day.
+_END_OF_DAY = r"(?:cob|eod|close\s+of\s+business|end\s+of\s+(?:the\s+)?day)"
+# A span of a month with no single day ("the first week of April"): a time, but no date to resolve.
+_PART_OF_MONTH = rf"(?:the\s+)?(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:week|fortnight|half)\s+" \
+                 rf"of\s+{_MONTH}"
+
 # Longest, most specific forms first; the regex engine takes the first alternative that fits.
 _FORMS = [
     rf"(?:the\s+)?next\s+{_CHECKIN}",
+    rf"{_END_OF_DAY}\s+(?:on\s+)?(?:(?:this|next)\s+)?{_WEEKDAY}",
+    rf"{_WEEKDAY}\s+(?:of\s+)?(?:next|this)\s+(?:week|wk)",
+    _PART_OF_MONTH,
     rf"(?:(?:this|next)\s+)?(?:coming\s+)?{_WEEKDAY}\.?,?\s+(?:{_DAY_DATE}|\(\s*{_DAY_DATE}\s*\))",
     r"asap|as soon as possible",
     r"\d{4}-\d{2}-\d{2}",
@@ -108,6 +118,18 @@ _SPECIFIC_DAY = re.compile(rf"^(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}{_
 _WEEKDAY_PREFIX = re.compile(rf"^(?:(?:this|next)\s+)?(?:coming\s+)?{_WEEKDAY}\.?,?\s+(?=\(?\s*(?:the\s+)?\d|"
                              rf"\(?\s*{_MONTH}\s+\d)", re.IGNORECASE)
 _PHRASE = re.compile(rf"(?<![\w/-])(?:{'|'.join(_FORMS)})(?![\w/]|-\w)", re.IGNORECASE)
+# A loose phrase that the writer pins down with a date in brackets: "due end of sprint (Fri 28th)",
+# "by Friday next week (30 May)", "by next 1:1 (18 Aug)": the date in brackets is the due date.
+_LOOSE = rf"(?:the\s+)?(?:end|start|close|middle)\s+of\s+(?:the\s+|this\s+|next\s+)?[\w-]+|" \
+         rf"(?:the\s+|our\s+)?next\s+[\w:-]+(?:\s+[\w:-]+)?|{_WEEKDAY}(?:\s+(?:of\s+)?(?:next|this)\s+week)?|" \
+         r"(?:this|next)\s+(?:week|month|term|sprint)"
+_PINNED = re.compile(rf"(?<![\w-])(?P<lead>{_DEADLINE})\s+(?:{_LOOSE})\s*\(\s*(?P<date>[^()]{{3,30}}?)\s*\)",
+                     re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?:/\d{2,4})?(?![\w/])")
+# A month, quarter or year in the possessive names what belongs to it ("this year's budget"), not a deadline.
+_PERIOD = re.compile(r"(?:week|wk|month|quarter|qtr|year|yr)$", re.IGNORECASE)
+_POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
+_BY_BEFORE = re.compile(r"(?<![\w-])(?:by|before|until|till|due)\s+(?:the\s+)?$", re.IGNORECASE)
 _ASAP = re.compile(r"^(?:asap|as soon as possible)$", re.IGNORECASE)
 _LEAD = re.compile(rf"^(?:{_DEADLINE}|in|within|during|for)\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -119,10 +141,16 @@ def is_asap(phrase: str) -> bool:
 
 def find_due_phrase(text: str) -> tuple[str, int, int] | None:
     """The due-date phrase in a sentence and its span, with its preposition ("by Friday"); None if none."""
+    pinned = _pinned(text)
+    if pinned:
+        return pinned
     candidates: list[tuple[int, int, int]] = []
     for match in _PHRASE.finditer(text):
         start, end = match.span()
         before, after = text[:start], text[end:]
+        if _POSSESSIVE_AFTER.match(after) and _PERIOD.search(match.group(0)) and \
+                not re.search(r"week|wk", match.group(0), re.IGNORECASE) and not _BY_BEFORE.search(before):
+            continue  # "fits in this year's training budget" (but "by next month's offsite" is a deadline)
         duration = _DURATION_BEFORE.search(before)
         target = duration and duration.group(0).lower().startswith("for") and _SPECIFIC_DAY.match(match.group(0))
         if duration and not target:
@@ -158,12 +186,37 @@ def find_due_phrase(text: str) -> tuple[str, int, int] | None:
     return text[start:end], start, end
 
 
+def infer_date_order(text: str) -> DateOrder:
+    """"DMY" when the text writes a numeric date that can only be day-first ("24/09") and none that can only be
+    month-first ("09/24"); "MDY" otherwise. The writer's own dates settle what "06/10" means."""
+    pairs = [(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(text)]
+    day_first = any(a > 12 >= b >= 1 for a, b in pairs)
+    month_first = any(b > 12 >= a >= 1 for a, b in pairs)
+    return "DMY" if day_first and not month_first else "MDY"
+
+
+def _pinned(text: str) -> tuple[str, int, int] | None:
+    """A loose deadline pinned down by a date in brackets ("by the end of term (Fri 17th)"); None if none."""
+    for match in _PINNED.finditer(text):
+        inner = _PHRASE.fullmatch(match.group("date").strip())
+        if inner and not _CHECKIN_PHRASE.match(inner.group(0)):
+            return match.group(0), match.start(), match.end()
+    return None
+
+
 def resolve_due_date(phrase: str, meeting_date: date, *, next_check_in: date | None = None,
                      date_order: DateOrder = "MDY") -> date | None:
     """The date a due phrase means, on or after the meeting; None for ASAP or what cannot be resolved."""
+    pinned = _PINNED.fullmatch(" ".join(phrase.split()))
+    if pinned:  # "by Friday next week (30 May)": the date in brackets is what the writer checked
+        phrase = pinned.group("date")
     text = _SHORTHAND.sub(lambda m: _SHORT[m.group(0)], " ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'"))
     text = _strip_lead(re.sub(r"^(in|within) the next ", r"\1 ", text))  # "in the next 2 weeks" = "in 2 weeks"
     text = _WEEKDAY_PREFIX.sub("", text).strip("() ")
+    text = re.sub(rf"^{_END_OF_DAY}\s+(?:on\s+)?(?=\S)", "", text)  # "cob weds" is Wednesday
+    text = re.sub(rf"^({_WEEKDAY})\s+(?:of\s+)?(next|this)\s+(?:week|wk)$", r"\2 \1", text)  # "friday next week"
+    if re.fullmatch(_PART_OF_MONTH, text):
+        return None  # "the first week of April" is a span with no one date
     text = re.sub(r"^(this|next)?\s*coming\s+", lambda m: f"{m.group(1) or 'this'} ", text)  # "this coming Tue"
     if not text or _ASAP.match(text):
         return None
@@ -362,4 +415,4 @@ def _with_dateparser(text: str, meeting: date, date_order: DateOrder) -> date | 
     return result
 
 
-__all__ = ["DateOrder", "find_due_phrase", "is_asap", "resolve_due_date"]
+__all__ = ["DateOrder", "find_due_phrase", "infer_date_order", "is_asap", "resolve_due_date"]

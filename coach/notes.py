@@ -11,11 +11,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.dates import find_due_phrase, is_asap, resolve_due_date
+from coach.dates import DateOrder, find_due_phrase, infer_date_order, is_asap, resolve_due_date
 
-# A bullet, a number, a timestamp ("14:21") or a checkbox, alone or together ("- [ ]").
-_BULLET = re.compile(r"^\s*(?:(?:->|=>|[-*•·+‣◦>→]|[–—](?=\s)|\d{1,2}[.)](?=\s)|"
+# Emoji and pictographs that lead a line as its bullet ("✅ Malik → write the plan", "🤔 maybe: ...").
+_EMOJI = r"[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?"
+# A bullet, a number or letter ("2.", "(a)", "iii)"), a timestamp ("14:21"), an emoji or a checkbox, alone or
+# together ("- [ ]").
+_BULLET = re.compile(r"^\s*(?:(?:->|=>|[-*•·+‣◦>→]|~(?=\s)|[–—](?=\s)|\d{1,2}[.)](?=\s)|\(\d{1,2}\)(?=\s)|"
+                     r"\(?(?:[a-z]|ii|iii|iv|vi|vii|viii|ix)\)(?=\s)|" + _EMOJI + r"|"
                      r"\d{1,2}:\d{2}(?:\s*[ap]m)?(?=\s))\s*(?:\[[ xX✓✔]?\]\s*)?|\[[ xX✓✔]?\]\s*)", re.IGNORECASE)
+# A cross as the bullet marks an item as not happening: "❌ Cannes Lions: no budget this year".
+_CROSSED = re.compile(r"[❌✗✘⛔🚫]")
+# "Q:" and "A:" lead the lines of notes written as questions and answers; they name no one.
+_QA_LABEL = re.compile(r"^\s*[QA]\s*[:.]\s+")
+# A question about when to meet next ("Q: When do we check in?"): its answer on the next line dates the check-in.
+_CHECKIN_QUESTION = re.compile(r"^when\b[^?]*\b(?:check[- ]?in|meet|catch[- ]?up|talk|sync|1[:-]1|next)\b[^?]*\?\s*$",
+                               re.IGNORECASE)
 # A ticked checkbox ("- [x] shared the rubric") or a struck-through item ("~~nominate T~~") is done or dropped.
 _DONE_ITEM = re.compile(r"^\s*(?:(?:->|=>|[-*•·+‣◦>→]|\d{1,2}[.)])\s*)?(?:\[[xX✓✔]\]|\[[ ]?\]\s*~~|~~)")
 # A markdown heading ("### Next steps"): a section header even without its colon.
@@ -36,6 +47,8 @@ _FIELD = re.compile(rf"(?:\s*[-–—|,;(]\s*|\s+)\b(?P<key>{_FIELD_KEY})\s*[:=]
                     rf"(?=\s*[-–—|,;]\s*\b{_FIELD_KEY}\s*[:=]|\s*$)", re.IGNORECASE)
 # A markdown table row ("| Sarah | Share the promo rubric | tomorrow |") and its separator row ("|---|---|").
 _TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+# The same row written without its outer pipes ("Lucia | Complete the course | 29 Aug"): three cells or more.
+_BARE_TABLE_ROW = re.compile(r"^\s*(?P<cells>[^|\s][^|]*(?:\|[^|]*){2,}[^|\s])\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _COLUMN_ROLES = [("owner", re.compile(r"^(?:owners?|who|assignee|responsible|person|by\s+whom)$", re.I)),
                  ("action", re.compile(r"^(?:actions?|action\s+items?|what|tasks?|items?|to-?dos?|next\s+steps?|"
@@ -53,6 +66,12 @@ _WHO_LABEL = re.compile(r"^(?:what|things)\s+(?P<name>I|you|we|[A-Z][\w’'-]*)"
 # A speaker label in a transcript ("TD: Good. I'll update ..."); the speaker is who "I" means on that line.
 _SPEAKER = re.compile(r"^(?P<speaker>[A-Z]{1,3}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:\s*\([^)]{1,30}\))?\s*:\s+")
 _FIRST_SECOND_PERSON = re.compile(r"\b(?:I|I['’](?:m|ve|ll|d)|you|your|my)\b|\?\s*$")
+# A header that names whose words or plans follow: "What he told me he'd do:", "What she'll do:".
+_WHO_HEADER = re.compile(r"^(?:what|things)\s+(?P<name>I|you|he|she|they|[A-Z][\w’'-]*)\s+"
+                         r"(?:(?:told\s+me|said|agreed|promised|committed)\s+(?:(?:that\s+)?(?:I|you|he|she|they)"
+                         r"(?:['’]d|\s+would)\s+|to\s+)|['’]ll\s+|will\s+|(?:is|are|am)\s+going\s+to\s+)do$",
+                         re.IGNORECASE)
+_OPEN_QUOTE = re.compile(r"^\s*[\"“]\s*")
 _HEADER = re.compile(r"^(?P<h>[A-Za-z][\w /&'’()-]{0,40}?)\s*:\s*$")
 _ACTION_HEADER = re.compile(r"^(?:we\s+(?:also\s+|both\s+)?)?(?:agreed\s+)?(?:action(?:\s+item)?s?|next\s+steps?|"
                             r"agreed|agreements?|to-?dos?|follow[- ]?ups?|commitments?|decisions?|ais?|owners?|"
@@ -73,9 +92,10 @@ _LABEL = re.compile(r"^(?P<label>concerns?|risks?|blockers?|worr(?:y|ies)|issues
                     r"reflections?|wins?|highlights?|feedback|context|background|discussed|notes?)\s*[:\-–]\s*",
                     re.IGNORECASE)
 # A month abbreviated with a full stop ends no sentence before its day ("Sept. 16"); before a word it may
-# ("by 16 Sept. I'm going to ...").
+# ("by 16 Sept. I'm going to ..."). Titles ("Prof. Lindgren") and an initial before a verb ("V. shares") end none.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?!(?<=\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.)\s+\d)"
                              r"(?!(?<=\bsept\.)\s+\d)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\b(?:dr|mr|ms)\.)"
+                             r"(?<!\bmrs\.)(?<!\bprof\.)(?!(?<=\b(?-i:[A-Z])\.)\s+(?-i:[a-z]))"
                              r"\s+(?=[A-Z0-9\"'“(])|;\s+",
                              re.IGNORECASE)
 # Dictated notes run on without punctuation ("... so i'm going to talk to X by friday and she said she'd ...");
@@ -90,6 +110,11 @@ _RUN_ON_KEEP = {"said", "says", "say", "told", "tell", "that", "think", "thinks"
                 "them", "me", "us", "what", "where", "how", "why", "who", "which"}
 _RUN_ON_MIN_WORDS = 25
 _FILLER = re.compile(r"^(?:(?:also|and|then|plus|finally|additionally|so|ok|okay|next)\b[,:]?\s+)+", re.IGNORECASE)
+# A phrase that links a promise to what came before it: "To that end she is going to ...".
+_LEAD_ADVERBIAL = re.compile(r"^(?:to\s+that\s+end|to\s+(?:do|get\s+there|make\s+that\s+happen)|"
+                             r"with\s+that\s+in\s+mind|"
+                             r"in\s+the\s+meantime|meanwhile|as\s+a\s+(?:first|next)\s+step|after\s+that|"
+                             r"in\s+the\s+short\s+term)\b\s*,?\s+(?=[A-Za-z])", re.IGNORECASE)
 _AGREED = re.compile(r"^(?:(?:we\s+)?(?:also\s+)?(?:both\s+)?(?:agreed|decided)|agreement|decision)(?:\s+that)?\s*[:,\-–]?\s+",
                      re.IGNORECASE)
 _MODAL = re.compile(
@@ -154,16 +179,24 @@ think track train try update watch write""".split())
 _CUE_START = re.compile(r"^(?:wants?|wanted|would like|interested|aspires?|hopes?|felt|feels|enjoyed|proud|learned|"
                         r"worried|concerned|unsure|frustrated|long[- ]term|goal|is|was|has|had)\b", re.IGNORECASE)
 _CHECKIN_WORDS = (r"(?:check[- ]?ins?|chk[- ]?ins?|checkins?|1[:-]1s?|1on1s?|one[- ]on[- ]ones?|catch[- ]?ups?|mtgs?|"
-                  r"follow[- ]?ups?|"
+                  r"follow[- ]?ups?|sit[- ]?downs?|"
                   r"meetings?|conversations?|convos?|sessions?|syncs?|chats?)")
+# Two people meeting again, said as a plan: "meet first week back", "meet on the 24th", "review progress".
+_MEET_AGAIN = (r"meet\s+(?=(?:again|back|on|in|at|next|first|after|before|early|late|mid|end|the\s+week|\d|"
+               r"(?:mon|tue|wed|thu|fri)[a-z]*\b))|review\s+(?:progress|how\s+(?:it|things)\s+(?:went|are\s+going|"
+               r"is\s+going))\b")
 # Words that make "the next ... meeting" a group's meeting, not the 1:1 ("the next TA team meeting").
 _GROUP_MEETING = (r"(?:team|staff|all[- ]hands|town[- ]?hall|department|dept|board|guild|sprint|project|leadership|"
                   r"planning)")
 # A date right after a check-in word ("Regular 1:1 Thursday the 26th", "1:1 - 3/19").
 _DATE_AHEAD = (r"(?=\s*[:\-–—]?\s*(?:on\s+)?(?:(?:mon|tue|wed|thu|fri)[a-z]*\b|\d|"
                r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))")
-CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP_MEETING}\b)[\w-]+\s+){{0,2}}?"
+CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP_MEETING}\b)(?:[\w-]+|[+&])\s+){{0,2}}?"
                      rf"{_CHECKIN_WORDS}(?![\w-])|"
+                     # "Next review: Thu 1 May" (not "the next review cycle")
+                     r"(?<![\w-])next\s+review\b(?!\s+(?:cycles?|periods?|rounds?|windows?|process)\b)|"
+                     # "We'll meet first week back, Tue 1 Sept", "We will review progress on 24 April"
+                     rf"\b(?:we(?:['’]ll|\s+will|\s+shall)|let['’]?s)\s+(?:{_MEET_AGAIN})|"
                      r"\b(?:reconvene|regroup|meet\s+again)\b|"
                      # "we'll reconnect first week of april", "let's reconnect in May"
                      r"(?:\bwe(?:['’]ll|\s+will|\s+should|\s+can)?|\blet['’]?s|^)\s*reconnect\b"
@@ -180,7 +213,8 @@ CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP
                      rf"^[*_]{{0,2}}(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|"
                      rf"(?:next|nxt)(?:\s+time)?\s*[*_]{{0,2}}\s*:)",
                      re.IGNORECASE)
-_CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+{_CHECKIN_WORDS}",
+_CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+"
+                          rf"(?:{_CHECKIN_WORDS}|review)",
                           re.IGNORECASE)
 _CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|"
                              r"regroup|touch\s+base|talk|check)(?:\s+up)?\s+(?:again|back)\b|"
@@ -197,10 +231,17 @@ _HEDGE = re.compile(r"^(?:maybe|mayb|might|perhaps|possibly|ideally|nice[- ]to[-
                     r"think (?:about|abt) it(?!\s+(?:and|&|\+)\s+(?:come|get|report)\s+back)|"
                     r"depend(?:s|ing)\s+(?:on|if|whether)|if\s+and\s+when|"
                     # a decision put off: "we'll agree a date closer to the time"
-                    r"closer\s+to\s+the\s+time|nearer\s+(?:to\s+)?the\s+time|in\s+due\s+course)\b",
+                    r"closer\s+to\s+the\s+time|nearer\s+(?:to\s+)?the\s+time|in\s+due\s+course|"
+                    # a decision put off: "she will decide later"
+                    r"(?:decide|decision)\s+(?:\w+\s+){0,2}?(?:later|another\s+time))\b",
                     re.IGNORECASE)
-# Waiting is no action: "agreed to wait until the hiring freeze decision", "hold off until Q3", "park it".
-_WAITING = re.compile(r"^(?:to\s+)?(?:wait|hold\s+off|hold\s+fire|sit\s+tight|park\s+(?:it|this|that)|pause)\b",
+# Waiting is no action: "agreed to wait until the hiring freeze decision", "hold off until Q3", "park it",
+# "let things settle", "leave it to him to raise", "he'll see", "let's see what the rota looks like".
+_WAITING = re.compile(r"^(?:to\s+)?(?:(?:rather|prefer\s+to)\s+)?"
+                      r"(?:wait|hold\s+off|hold\s+fire|sit\s+tight|park\s+(?:it|this|that)|pause|"
+                      r"let\s+(?:it|this|that|things|the\s+dust)\s+(?:settle|breathe|run|ride|play\s+out)|"
+                      r"leave\s+(?:it|this|that|things)\s+(?:up\s+)?to|let['’]?s\s+see|"
+                      r"see\s+(?:how|what|whether|if)|see(?=\s*[.!]?\s*$))\b",
                       re.IGNORECASE)
 # A line of dialogue that starts with its modal, its speaker left out: "Will write a one-pager by Wed".
 _SPOKEN_PROMISE = re.compile(r"^(?:will|shall|can|going\s+to)\s+(?=[a-z])", re.IGNORECASE)
@@ -264,6 +305,7 @@ class Sentence:
     decoy: bool = False  # labelled as no action ("Parked:", "[IDEA]", "TODO (maybe):")
     speaker: str | None = None  # in a transcript, who says this line ("TD: I'll update the plan")
     rest_of_line: str = ""  # what follows this sentence on its line ("I offered ...; she declined")
+    date_order: DateOrder = "MDY"  # how the notes write numeric dates ("24/09" elsewhere makes "06/10" day-first)
 
 
 @dataclass
@@ -286,21 +328,24 @@ def split_sentences(notes: str) -> list[Sentence]:
     speakers = _speakers(notes)
     table: dict[str, int] | None = None
     first_line = True
-    for line in notes.splitlines():
+    lines = notes.splitlines()
+    questions_and_answers = {m.group(0).strip()[0] for line in lines if (m := _QA_LABEL.match(line))} == {"Q", "A"}
+    for line in lines:
         stripped = line.strip()
         if not stripped:
             continue
         if _INJECTION.search(stripped):
             continue  # text addressed to a machine is not part of the conversation
-        if _TABLE_ROW.match(line):
-            table = _table_row(line, table, sentences)
+        row = _TABLE_ROW.match(line) or _BARE_TABLE_ROW.match(line)
+        if row and (row.re is _TABLE_ROW or table or _column_roles(_cells(row)).get("action") is not None):
+            table = _table_row(line, _cells(row), table, sentences)
             first_line = False
             continue
         table = None
         if _DONE_ITEM.match(line):
             first_line = False
             continue  # "- [x] shared the rubric", "~~nominate her~~": done or struck out
-        bullet = _BULLET.match(line)
+        bullet = _BULLET.match(line) or (_QA_LABEL.match(line) if questions_and_answers else None)
         content = line[bullet.end():] if bullet else line
         content_start = len(line) - len(content)
         checkin = section.checkin
@@ -309,6 +354,9 @@ def split_sentences(notes: str) -> list[Sentence]:
             continue
         sentences.extend(_line_sentences(line, content_start, section, speakers, first_line, checkin))
         first_line = False
+    order = infer_date_order(notes)
+    for sentence in sentences:
+        sentence.date_order = order
     return sentences
 
 
@@ -319,6 +367,7 @@ class _Section:
     action: bool = False
     checkin: bool = False
     seen_bullet: bool = False
+    voice: str | None = None  # whom a "What he told me he'd do:" header names: the "I" of the quotes under it
 
     def header(self, content: str, bullet: bool) -> bool:
         """Update the section for a line; True when the line is itself a header and says nothing else."""
@@ -331,8 +380,12 @@ class _Section:
             # "Next time:", "Next 1:1", "Follow-up date": the heading dates the line under it.
             self.checkin = bool(CHECKIN.search(name) or _NEXT_HEADING.match(name)) and not self.action
             self.seen_bullet = False
+            voice = _WHO_HEADER.match(name)
+            self.voice = voice.group("name") if voice else None
             return True
-        self.checkin = False  # a check-in heading dates the one line under it ("### Next 1:1" / "In 3 weeks")
+        # A check-in heading dates the one line under it ("### Next 1:1" / "In 3 weeks"), and so does a question
+        # about when to meet ("Q: When do we check in?" / "A: Tue 15 Sept").
+        self.checkin = bool(_CHECKIN_QUESTION.match(content))
         if self.action and bullet:
             self.seen_bullet = True
         elif self.action and self.seen_bullet and not bullet:
@@ -345,7 +398,8 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
     """One line of the notes as sentences, after its bullet, tag, marker, speaker and label."""
     content = line[content_start:]
     body_offset = content_start
-    decoy = checkin = False
+    decoy = bool(_CROSSED.search(line[:content_start]))  # "❌ Cannes Lions: no budget"
+    checkin = False
     context = section.action
     owner_hint = date_hint = speaker = None
     tag = _TAG.match(content)
@@ -365,8 +419,9 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
     spoken = spoken if spoken and spoken.group("speaker") in speakers and \
         _FIRST_SECOND_PERSON.search(content[spoken.end():]) else None
     if marker:
-        owner_hint = marker.group("name")
         decoy = decoy or bool(marker.group("qualifier") and _HEDGE.search(marker.group("qualifier")))
+        # "ACTION(RB):", "AI (Dana):": a qualifier that is no hedge may name the owner.
+        owner_hint = marker.group("name") or (None if decoy else marker.group("qualifier"))
         body_offset += marker.end()
         context = True
     elif on_owner:
@@ -376,6 +431,9 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
     elif spoken:
         speaker = spoken.group("speaker")
         body_offset += spoken.end()
+    elif section.voice and (quote := _OPEN_QUOTE.match(content)):
+        speaker = section.voice  # under "What he told me he'd do:", '"I'll put together ..."' is his promise
+        body_offset += quote.end()
     else:
         date_label = re.match(r"^\s*(?P<d>[^:]{2,20}):\s+", content)
         if date_label and find_due_phrase(date_label.group("d")) and \
@@ -482,14 +540,24 @@ def _fields(line: str, body_offset: int) -> tuple[int, str | None, str | None] |
     return found[0].start(), owner, due
 
 
-def _table_row(line: str, columns: dict[str, int] | None, sentences: list[Sentence]) -> dict[str, int] | None:
-    """Read one markdown table row: the header row names the columns, each later row is one action."""
+def _cells(row: re.Match[str]) -> list[str]:
+    """The cells of a table row, with or without its outer pipes."""
+    return [c.strip() for c in row.group("cells").split("|")]
+
+
+def _column_roles(cells: list[str]) -> dict[str, int]:
+    """Which column holds the owner, the action and the due date, from a header row ("OWNER | ACTION | DATE")."""
+    return {role: i for i, cell in enumerate(cells) for role, pattern in _COLUMN_ROLES
+            if pattern.match(cell.strip(" *_"))}
+
+
+def _table_row(line: str, cells: list[str], columns: dict[str, int] | None,
+               sentences: list[Sentence]) -> dict[str, int] | None:
+    """Read one table row: the header row names the columns, each later row is one action."""
     if _TABLE_RULE.match(line):
         return columns
-    cells = [c.strip() for c in _TABLE_ROW.match(line).group("cells").split("|")]
     if columns is None:
-        roles = {role: i for i, cell in enumerate(cells) for role, pattern in _COLUMN_ROLES
-                 if pattern.match(cell.strip(" *_"))}
+        roles = _column_roles(cells)
         return roles if "action" in roles else {}
     if "action" not in columns or columns["action"] >= len(cells) or not cells[columns["action"]]:
         for cell in cells:  # a table that is not an action list: its cells are plain sentences
@@ -538,6 +606,21 @@ _NOT_INITIALS = {"me", "we", "he", "she", "it", "us", "to", "so", "ok", "and", "
                  "eng", "mgr", "ai", "ap", "tbd", "eod", "eow", "eom", "eoq", "eoy", "asap", "re", "fyi", "pls", "w"}
 
 
+# Initials before a label, an arrow, a dash or a modal: "P to talk to Carla", "JW - shadow 3 calls".
+_INITIALS = re.compile(r"([A-Z]{1,3}|[a-hj-z]|[a-z]{2,3})"
+                       r"(?=\s*(?::|->|\s[-–—]\s|\s+to\s|\s+will\s|['’]ll\s)|$)")
+# Capital initials before a lower-case verb: "DR owns the RFC", "V. shares the list".
+_INITIALS_VERB = re.compile(r"([A-Z]{2,3}|[A-Z])(?P<dot>\.)?(?=\s+[a-z]{2,}\b|$)")
+# A capitalised word that may be a short form of a first name ("Raj", "Kat").
+_NAME_WORD = re.compile(r"[A-Z][a-z]{2,}(?![\w’'-])")
+# Capitalised words that start many names but are no nicknames: modals, pronouns, verbs, time words.
+_NOT_NICKNAMES = {"will", "may", "can", "should", "must", "shall", "would", "could", "the", "and", "but", "not", "she",
+                  "her", "his", "him", "they", "them", "you", "your", "our", "all", "any", "per", "via", "next", "last",
+                  "new", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "jun", "jul",
+                  "aug", "sep", "oct", "nov", "dec", "also", "then", "both", "team", "done", "agreed", "maybe",
+                  "note", "notes", "action", "actions", "follow", "good", "great", "thanks", "career"}
+
+
 class OwnerResolver:
     """Maps a subject in the notes to a participant, never to anyone else."""
 
@@ -560,8 +643,11 @@ class OwnerResolver:
             for option in options:
                 if re.match(rf"{re.escape(option)}(?![\w])", lowered):
                     candidates.append((len(option), p.name))
-        initial = re.match(r"([A-Z]{1,3}|[a-hj-z]|[a-z]{2,3})"
-                           r"(?=\s*(?::|->|\s[-–—]\s|\s+to\s|\s+will\s|['’]ll\s)|$)", text)
+        if not candidates:
+            nickname = self._nickname(text)
+            if nickname:
+                return nickname
+        initial = _INITIALS.match(text) or self._initials_before_verb(text)
         if not candidates and initial and initial.group(1) not in _NOT_INITIALS:
             # "P to talk to Carla", "JW - shadow 3 calls", "j will finish the course", "jr to run standups":
             # initials stand for the one participant whose first name (or first and last name) they spell;
@@ -571,12 +657,37 @@ class OwnerResolver:
             matches = [p.name for p in self.participants
                        if (initials := "".join(part[0] for part in p.name.split()).upper()).startswith(letters)
                        and (len(letters) > 1 or p.name[:1].upper() == letters) and (not exact or initials == letters)]
-            return (matches[0], len(letters)) if len(matches) == 1 else (None, 0)
+            return (matches[0], initial.end()) if len(matches) == 1 else (None, 0)
         if not candidates:
             return None, 0
         longest = max(length for length, _ in candidates)
         names = {name for length, name in candidates if length == longest}
         return (names.pop(), longest) if len(names) == 1 else (None, longest)
+
+    def _nickname(self, text: str) -> tuple[str, int] | None:
+        """A short form of one participant's first name ("Raj" for Rajesh, "Alex" for Alexandra): a capitalised
+        word of three letters or more that begins exactly one participant's first name; None otherwise."""
+        word = _NAME_WORD.match(text)
+        if not word or word.group(0).lower() in _NOT_NICKNAMES | _ACTION_VERBS | _NOT_A_PERSON | set(_PRONOUNS):
+            return None
+        short = word.group(0).lower()
+        matches = [p.name for p in self.participants
+                   if p.name.split()[0].lower().startswith(short) and p.name.split()[0].lower() != short]
+        return (matches[0], word.end()) if len(matches) == 1 else None
+
+    def _initials_before_verb(self, text: str) -> re.Match[str] | None:
+        """Capital initials before a verb ("DR owns the RFC", "V. shares the list"): all of one participant's
+        initials, or one initial with its full stop; None when they spell no one's."""
+        found = _INITIALS_VERB.match(text)
+        if not found:
+            return None
+        letters = found.group(1)
+        spelled = ["".join(part[0] for part in p.name.split()).upper() for p in self.participants]
+        if len(letters) == 1:
+            return found if found.group("dot") else None  # "V. shares", never "A lot"
+        if not found.group("dot") and spelled.count(letters) == 1:
+            return found
+        return None
 
     def addressee(self, speaker: str) -> str | None:
         """Whom a speaker in a transcript says "you" to: the manager's one employee, or the employee's one manager."""
@@ -635,7 +746,8 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     results: list[ParsedCommitment] = []
     body = sentence.body
     for inner in _PAREN.finditer(body):
-        nested = Sentence(text=inner.group(1).strip(), body=inner.group(1).strip(), action_context=False)
+        nested = Sentence(text=inner.group(1).strip(), body=inner.group(1).strip(), action_context=False,
+                          date_order=sentence.date_order)
         found = parse_commitments(nested, owners, meeting_date, next_check_in)
         if found:
             results.extend(found)
@@ -643,11 +755,13 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     clause = body.strip()
     if not owners.match_name(clause)[1]:  # "SO -> get MP access": initials that spell a filler word stay
         clause = _FILLER.sub("", clause)
+    clause = _LEAD_ADVERBIAL.sub("", clause)  # "To that end she is going to take on ..."
     marker = _MARKER.match(clause)
     if marker and not sentence.owner_hint:  # "... for now. TODO: me - send the doc"
         sentence = Sentence(text=sentence.text, body=clause[marker.end():], action_context=True,
                             owner_hint=marker.group("name"), date_hint=sentence.date_hint,
-                            decoy=bool(marker.group("qualifier") and _HEDGE.search(marker.group("qualifier"))))
+                            decoy=bool(marker.group("qualifier") and _HEDGE.search(marker.group("qualifier"))),
+                            date_order=sentence.date_order)
         clause = sentence.body
     if sentence.title or sentence.decoy or sentence.checkin:
         return results
@@ -672,6 +786,9 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         return [*results, _commitment(action, owner, flags, sentence, meeting_date, next_check_in)]
     previous: str | None = None  # the participant named as subject of the clause before
     for index, part_clause in enumerate(split_clauses(clause, owners)):
+        reported = _REPORTED.match(part_clause) if index else None
+        if reported:  # "..., and I said I would square that with Dominic"
+            part_clause = (reported.group("who") or reported.group("then")) + " will " + part_clause[reported.end():]
         current = sentence if index == 0 else Sentence(text=sentence.text, body=part_clause,
                                                        action_context=sentence.action_context)
         owner_text, action = _owner_and_action(part_clause, current, owners, context, agreed=bool(agreed))
@@ -684,7 +801,7 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
             previous = named or previous
             continue
         if _OFFER.search(part_clause[:len(part_clause) - len(action)] or "") and \
-                (_DECLINED.search(part_clause) or _DECLINED.search(sentence.rest_of_line)):
+                (_DECLINED.search(clause) or _DECLINED.search(sentence.rest_of_line)):
             continue  # "I offered to put her forward; she declined": an offer turned down is no commitment
         if owner_text is None:
             owner, flags = None, ["owner unclear"]
@@ -696,6 +813,8 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
         previous = named or previous
         if _CHECKIN_ACTION.match(action) or re.match(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN_WORDS}\b", action, re.I):
             continue
+        if owner_text and owner_text.lower() == "we" and re.match(_MEET_AGAIN, action, re.IGNORECASE):
+            continue  # "We'll meet first week back": the check-in, not an action
         if _HEDGE.search(action) or _HEDGE.search(part_clause[:len(part_clause) - len(action)] or "") or \
                 _WAITING.match(action):
             continue
@@ -751,6 +870,8 @@ def _arrow_owner(clause: str, owners: OwnerResolver) -> tuple[str, str] | None:
 
 _CLAUSE_MODAL = (r"(?:['’](?:ll|d)\b|\s+(?:will|to|is going to|are going to|agreed to|offered to|promised to|"
                  r"needs? to|has to|should|can)\b|\s*(?::|->|→))")
+# "..., and I said I would square that with Dominic": a reported promise starts a clause of its own.
+_CLAUSE_REPORT = r"\s+(?:said|promised|offered)\s+(?:that\s+)?(?:I|he|she|they)(?:['’]d|\s+would)\b"
 _CLAUSE_SEPARATOR = (r"(?:\s*[,;]\s*(?:and\s+|then\s+|but\s+|plus\s+|so\s+)?|\s+(?:and|then|but|plus|&)\s+|"
                      r"\s+[-–—]+\s+|\s*(?:->|=>|→)\s*)")
 
@@ -760,7 +881,7 @@ def split_clauses(clause: str, owners: OwnerResolver) -> list[str]:
     where a new subject with a modal starts; a clause without its own subject stays with the one before."""
     names = sorted({n for p in owners.participants for n in (p.name, p.name.split()[0])}, key=len, reverse=True)
     subjects = "|".join([r"i", r"he", r"she", r"they", r"me", *(re.escape(n) for n in names)])
-    pattern = re.compile(rf"{_CLAUSE_SEPARATOR}(?=(?:{subjects}){_CLAUSE_MODAL})|"
+    pattern = re.compile(rf"{_CLAUSE_SEPARATOR}(?=(?:{subjects}){_CLAUSE_MODAL}|(?:{subjects}){_CLAUSE_REPORT})|"
                          rf"\s+so\s+(?=(?:{subjects})(?:['’]ll|\s+will)\b)", re.IGNORECASE)
     promise = re.compile(rf"(?:^|\s)(?:{subjects}){_CLAUSE_MODAL}", re.IGNORECASE)
     parts, start = [], 0
@@ -811,14 +932,16 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         due_phrase = find_due_phrase(rest)
         deadline = bool(due_phrase and re.match(r"(?:by|before|due|until|till|no later than|within|in\s+\d|in\s+(?:a|one|"
                                                 r"two|three|four|five|six)\s)", due_phrase[0], re.IGNORECASE))
+        deadline = deadline or bool(sentence.date_hint)  # "Thu 24/09: V. shares the list": a dated plan
         owns = _OWNS.match(rest)
         if owns and known and (re.match(r"^[a-z]+ing\b", owns.group("what")) or deadline):
             return subject, "own " + owns.group("what")  # "she owns the svc now" (no gerund, no deadline) is background
-        if verb and known and verb.group("v") not in _NOT_ACTIONS and (context or deadline):
+        planned = verb and (verb.group("v") not in _NOT_ACTIONS or _GETS_DONE.match(rest))
+        if planned and known and (context or deadline or _STARTS.search(rest)):
             # "noah drafts a proposal by 8/14": a present-tense plan with a date is a commitment.
             return subject, _base_form(verb.group("v")) + rest[verb.end():]
         bare = re.match(r"^\s+(?P<v>[a-z]+)\b", rest)
-        if bare and known and context and bare.group("v") in _ACTION_VERBS:
+        if bare and known and (context or sentence.date_hint) and bare.group("v") in _ACTION_VERBS:
             return subject, rest.lstrip()
         unknown_to = re.match(r"^\s+to\s+(?P<v>[a-z]+)\b", rest)
         # "Wants to make sure ..." leaves out its subject: a verb is no one's name.
@@ -833,6 +956,15 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
             and not _NOT_IMPERATIVE.match(clause) and not _reports_someone(clause):
         return None, clause
     return None, None
+
+
+# "Hartmann gets his IOSH certificate done by end of Nov": "gets" describes, unless something gets done.
+_GETS_DONE = re.compile(r"^\s+gets\s+[^,;.]{1,60}?\b(?:done|finished|completed|sorted|submitted|booked|signed\s+off)\b",
+                        re.IGNORECASE)
+# A start in the future makes a present tense a plan: "Tom takes over the revision club from Sept".
+_STARTS = re.compile(r"\b(?:from|starting(?:\s+(?:in|on|from))?|as\s+of|beginning(?:\s+(?:in|on))?)\s+(?:next\s+\w+|"
+                     r"now\s+on|tomorrow|(?:mon|tues|wednes|thurs|fri)day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                     r"nov|dec)[a-z]*\.?)(?![\w-])", re.IGNORECASE)
 
 
 def _base_form(verb: str) -> str:
@@ -854,13 +986,13 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
     phrase = None
     if found:
         phrase, start, end = found
-        if find_due_phrase(action) == found:
-            action = action[:start] + " " + action[end:]
+        if find_due_phrase(action) == found and not re.match(r"['’]s\b", action[end:]):
+            action = action[:start] + " " + action[end:]  # "pitch at Monday's WIP" keeps its event
     elif indicator and (in_indicator := find_due_phrase(indicator)):
         phrase = in_indicator[0]
     due = None
     if phrase:
-        due = resolve_due_date(phrase, meeting_date, next_check_in=next_check_in)
+        due = resolve_due_date(phrase, meeting_date, next_check_in=next_check_in, date_order=sentence.date_order)
         if is_asap(phrase):
             flags.append("due ASAP (no date)")
         elif due is None:
@@ -870,6 +1002,8 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
     action = _EMPTIED_PAREN.sub("", action)  # "(aim for end of month)" once its date is taken out
     action = _TRAILING_REPORT.sub("", action)  # "take the course, he say he finish until end of June"
     action = re.sub(r"\s+", " ", action)
+    if action.count('"') % 2 or action.count("“") != action.count("”"):
+        action = action.strip(' "“”.')  # the closing quote of a quoted promise: 'put together a menu proposal."'
     action = re.sub(r"\s+([,.;:])", r"\1", action).strip(" ,.;:-–—")
     action = re.sub(r"[,;]\s*(?:so|and|then|but)$", "", action).strip(" ,.;:-–—")  # "..., so by Fri 28 Feb"
     action = re.sub(r"\s*[-–—,]\s*(?:owner\s+)?tbd$", "", action, flags=re.IGNORECASE).strip(" ,.;:-–—")
@@ -892,13 +1026,14 @@ def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | 
             continue
         text = _CHECKIN_DUE.sub(" ", sentence.body)
         keyword = CHECKIN.search(text)
-        for candidate in (text[keyword.end():] if keyword else text, text):
+        # "06/10: our next 1:1": a date label dates the check-in the line names.
+        for candidate in (text[keyword.end():] if keyword else text, text, sentence.date_hint or ""):
             explicit = _EXPLICIT_DATE.search(candidate)
             # "next 1:1 thu 9/25": the calendar date is what the writer checked; the weekday only decorates it.
             found = find_due_phrase(candidate[explicit.start():]) if explicit else None
             found = found or find_due_phrase(candidate)
             if found and not _CHECKIN_DUE.fullmatch(found[0]):
-                when = resolve_due_date(found[0], meeting_date)
+                when = resolve_due_date(found[0], meeting_date, date_order=sentence.date_order)
                 if when is not None and when > meeting_date:
                     return when
     return None

@@ -196,3 +196,39 @@ def test_a_week_on_latest_on_aim_for_and_weds(text: str, phrase: str, expected: 
     found = find_due_phrase(text)
     assert found is not None and found[0] == phrase
     assert resolve_due_date(found[0], WED) == expected
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), [
+    # the end of the business day names that day
+    ("send me the rota by COB Weds", "by COB Weds", date(2025, 3, 12)),
+    ("EOD Friday", "EOD Friday", date(2025, 3, 7)),
+    # a weekday "next week" is that weekday in the week after the meeting's
+    ("share the draft by Thursday next week", "by Thursday next week", date(2025, 3, 13)),
+    # a loose deadline pinned by a date in brackets: the bracketed date counts
+    ("draft due end of sprint (Fri 14th)", "due end of sprint (Fri 14th)", date(2025, 3, 14)),
+    ("send it by Friday next week (21 Mar)", "by Friday next week (21 Mar)", date(2025, 3, 21)),
+    ("shadow a ward round by the end of term (Fri 28th)", "by the end of term (Fri 28th)", date(2025, 3, 28)),
+])
+def test_end_of_day_weekday_next_week_and_a_loose_phrase_pinned_in_brackets(text: str, phrase: str,
+                                                                            expected: date) -> None:
+    found = find_due_phrase(text)
+    assert found is not None and found[0] == phrase
+    assert resolve_due_date(found[0], WED) == expected
+
+
+def test_a_week_of_a_month_has_no_date_and_a_possessive_period_is_no_deadline() -> None:
+    found = find_due_phrase("start the course in the first week of April")
+    assert found is not None and found[0] == "in the first week of April"
+    assert resolve_due_date(found[0], WED) is None
+    assert find_due_phrase("ask whether it fits in this year's training budget") is None
+    found = find_due_phrase("finish it by next month's offsite")
+    assert found is not None and resolve_due_date(found[0], WED) == date(2025, 4, 30)
+
+
+def test_the_notes_own_numeric_dates_settle_the_date_order() -> None:
+    from coach.dates import infer_date_order
+
+    assert infer_date_order("Thu 24/09: send the list. 06/10: next 1:1") == "DMY"
+    assert infer_date_order("by 9/24, then 10/6") == "MDY"
+    assert infer_date_order("by 3/4") == "MDY"  # nothing settles it: the default
+    assert resolve_due_date("06/10", date(2026, 9, 22), date_order="DMY") == date(2026, 10, 6)

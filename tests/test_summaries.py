@@ -386,3 +386,127 @@ def test_a_sentence_after_an_abbreviated_month_and_a_report_after_the_promise() 
         ("Dana Lee", "Book the room", None),
         ("Priya Shah", "Take the course", date(2026, 5, 31)),
     ]
+
+
+ALEX = Participant(name="Alexandra Petrov", role="employee")
+
+
+def test_a_short_form_of_a_first_name_owns_only_when_one_participant_fits() -> None:
+    people = [MANAGER, ALEX]
+    assert only(summarise("Alex will send the migration plan by Friday.", people)).owner == "Alexandra Petrov"
+    assert only(summarise('- Alex: "I\'ll book the exam by Friday."', people)).owner == "Alexandra Petrov"
+    assert only(summarise("Petrov to book the exam by Friday.", people)).owner == "Alexandra Petrov"
+    two = [MANAGER, ALEX, Participant(name="Alexei Volkov", role="other")]
+    c = only(summarise("Alex will send the migration plan by Friday.", two))
+    assert c.owner is None and "owner unclear" in c.flags
+    # a capitalised modal that begins a name is no nickname
+    will = [MANAGER, Participant(name="Willa Grant", role="employee")]
+    assert all(c.owner != "Willa Grant" for c in summarise("Will send the plan by Friday.", will).commitments)
+
+
+def test_initials_before_a_verb_or_in_a_tag_name_their_participant() -> None:
+    people = [MANAGER, ALEX]
+    notes = """~ AP owns the migration RFC, due end of sprint (Fri 14th)
+ACTION(AP): audit the alert rules, COB Thursday
+ACTION(DL): ask the SRE lead about an on-call slot"""
+    assert owned(summarise(notes, people)) == [
+        ("Alexandra Petrov", "Own the migration RFC", date(2025, 3, 14)),
+        ("Alexandra Petrov", "Audit the alert rules", date(2025, 3, 6)),
+        ("Dana Lee", "Ask the SRE lead about an on-call slot", None),
+    ]
+    timeline = "Thu 13/03: A. shares the list of noisy alerts\n20/03: I confirm the rota with the SRE lead"
+    assert owned(summarise(timeline, people)) == [
+        ("Alexandra Petrov", "Share the list of noisy alerts", date(2025, 3, 13)),
+        ("Dana Lee", "Confirm the rota with the SRE lead", date(2025, 3, 20)),
+    ]
+
+
+def test_lettered_emoji_and_tilde_bullets_and_a_crossed_out_item() -> None:
+    notes = """Agreed steps:
+(a) Priya to draft the onboarding guide by 14 March.
+(b) DL to introduce Priya to the CFO; I will do this on Monday.
+Priya asked about dropping the support rota. Not agreed; firm expectation remains.
+✅ Priya → write the launch checklist by Weds
+❌ Priya asked about the Lisbon offsite. No budget.
+🤔 maybe: Priya runs the hack week"""
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Draft the onboarding guide", date(2025, 3, 14)),
+        ("Dana Lee", "Introduce Priya to the CFO", date(2025, 3, 10)),
+        ("Priya Shah", "Write the launch checklist", date(2025, 3, 12)),
+    ]
+
+
+def test_a_table_without_outer_pipes() -> None:
+    notes = """OWNER | ACTION | DATE
+Priya | Finish the SQL course | 28 Mar
+Dana | Book the conference ticket | TBD
+Priya + Dana | Write the rotation goals | by next 1:1 (19 Mar)"""
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Finish the SQL course", date(2025, 3, 28)),
+        ("Dana Lee", "Book the conference ticket", None),
+        (None, "Write the rotation goals", date(2025, 3, 19)),
+    ]
+
+
+def test_questions_and_answers_and_quotes_under_a_who_header() -> None:
+    qa = """Q: What are we doing about it?
+A: I'll ask the VP about a stretch project.
+A: She'll send me her plan by Friday.
+Q: When do we check in?
+A: Tue 25 March, in both calendars."""
+    summary = summarise(qa)
+    assert owned(summary) == [("Dana Lee", "Ask the VP about a stretch project", None),
+                              ("Priya Shah", "Send me her plan", date(2025, 3, 7))]
+    assert summary.next_check_in == date(2025, 3, 25)
+    quoted = """What she told me she'd do:
+"I'll put together the tasting menu proposal for the 15th."
+"One day I want to run my own kitchen." """
+    assert owned(summarise(quoted)) == [("Priya Shah", "Put together the tasting menu proposal", date(2025, 3, 15))]
+
+
+@pytest.mark.parametrize("line", [
+    "No decisions; I'll leave it to her to raise again when she's ready.",
+    "No new actions; we agreed to let things settle over the busy season.",
+    "Dana: Let's see what the rota looks like in April, can't promise.",
+    "some time in May: maybe a hackathon, she'll see",
+    "I suggested she might speak at the meetup; she will decide later.",
+    "I offered to introduce her to the growth team, but she said she'd rather wait until things settle.",
+])
+def test_waiting_seeing_and_decisions_put_off_are_no_actions(line: str) -> None:
+    assert summarise(line).commitments == []
+
+
+@pytest.mark.parametrize(("notes", "expected"), [
+    ("Next sit-down: 13 Mar.", date(2025, 3, 13)),
+    ("Next review: Thursday 20 March, 14:00.", date(2025, 3, 20)),
+    ("We'll meet first week back, Tue 1 April.", date(2025, 4, 1)),
+    ("We will review progress on 24 March.", date(2025, 3, 24)),
+    ("Back here for next visit + catch up on the 24th.", date(2025, 3, 24)),
+    ("Thu 13/03: Priya shares her draft\n18/03: our next 1:1", date(2025, 3, 18)),
+])
+def test_more_check_in_phrasings_are_no_actions(notes: str, expected: date) -> None:
+    summary = summarise(notes)
+    assert summary.next_check_in == expected
+    assert all("meet" not in c.action.lower() and "progress" not in c.action.lower() for c in summary.commitments)
+
+
+def test_a_deadline_at_the_next_review_is_the_next_check_in_date() -> None:
+    notes = "Priya to draft a reflective account by the next review.\nNext review: Thursday 20 March."
+    assert owned(summarise(notes)) == [("Priya Shah", "Draft a reflective account", date(2025, 3, 20))]
+
+
+def test_a_lead_in_a_reported_promise_a_thing_got_done_and_a_present_tense_start() -> None:
+    notes = ("To that end she is going to take on the board pack commentary, and I said I would square that "
+             "with Omar before the end of the month. Priya gets her AWS certificate done by end of April. "
+             "Priya takes over the release rota from April. Priya gets on well with the team.")
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Take on the board pack commentary", None),
+        ("Dana Lee", "Square that with Omar", date(2025, 3, 31)),
+        ("Priya Shah", "Get her AWS certificate done", date(2025, 4, 30)),
+        ("Priya Shah", "Take over the release rota from April", None),
+    ]
+
+
+def test_a_title_abbreviation_ends_no_sentence() -> None:
+    c = only(summarise("I'll ask Prof. Lindgren if she'd be a second referee."))
+    assert c.owner == "Dana Lee" and c.action == "Ask Prof. Lindgren if she'd be a second referee"
