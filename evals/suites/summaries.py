@@ -32,7 +32,10 @@ BLIND_SETS = [
     ("blind6", DATASETS_DIR / "summaries_blind6.jsonl",
      "first run P 0.922 R 0.797 F1 0.855, check-ins 0.680 (ten of its lines had been printed once by a grep "
      "during the blind4/5 work, unused); its misses then guided general rule changes"),
-    ("blind7", DATASETS_DIR / "summaries_blind7.jsonl", "never used to change the rules: the honest number"),
+    ("blind7", DATASETS_DIR / "summaries_blind7.jsonl",
+     "first run P 0.678 R 0.563 F1 0.615, due 0.930, check-ins 0.720; its misses then guided general rule changes"),
+    ("blind8", DATASETS_DIR / "summaries_blind8.jsonl",
+     "never used to change the rules: the honest number (a grep once matched its file but printed none of it)"),
 ]
 DATASET = DATASETS_DIR / "summaries.jsonl"
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+#-]*")
