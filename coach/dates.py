@@ -61,7 +61,7 @@ _PART_OF_MONTH = rf"(?:the\s+)?(?:first|second|third|fourth|last|1st|2nd|3rd|4th
 
 # Longest, most specific forms first; the regex engine takes the first alternative that fits.
 _FORMS = [
-    rf"(?:the\s+)?next\s+{_CHECKIN}",
+    rf"(?:the\s+|our\s+)?next\s+{_CHECKIN}",
     rf"{_END_OF_DAY}\s+(?:on\s+)?(?:(?:this|next)\s+)?{_WEEKDAY}",
     rf"{_WEEKDAY}\s+(?:of\s+)?(?:next|this)\s+(?:week|wk)",
     _PART_OF_MONTH,
@@ -90,8 +90,8 @@ _FORMS = [
 # Bare quarters and months need a preposition before them ("in Q1", "by June"): "the Q4 release" or
 # "the Oct all-hands" name an event, not a deadline.
 _NEEDS_PREPOSITION = re.compile(rf"^(?:q[1-4](?:\s+\d{{4}})?|{_MONTH}(?:\s+\d{{4}})?)$", re.IGNORECASE)
-# "the next check-in" is a deadline only after "by", "before" or "at"; elsewhere it names the meeting.
-_CHECKIN_PHRASE = re.compile(rf"^(?:the\s+)?next\s+{_CHECKIN}$", re.IGNORECASE)
+# "the next check-in" ("our next 1:1") is a deadline only after "by", "before" or "at"; elsewhere it names the meeting.
+_CHECKIN_PHRASE = re.compile(rf"^(?:the\s+|our\s+)?next\s+{_CHECKIN}$", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"(?:(?<![\w-])(?:by|before|in|during|until|till|for|b4|within|due|at)\s+)$",
                                  re.IGNORECASE)
 _DEADLINE_BEFORE = re.compile(rf"(?<![\w-]){_DEADLINE}\s+(?:the\s+)?$", re.IGNORECASE)
@@ -109,6 +109,10 @@ _EVENT_AFTER = re.compile(r"^\s+(?:of|after|from)\b(?!\s+(?:now|today|the\s+meet
 _RECURRING_AFTER = re.compile(r"^\s+(?:mornings|afternoons|evenings|nights|stand-?ups?|syncs|meetings|calls|"
                               r"sessions|1:1s)\b", re.IGNORECASE)
 _RECURRING_BEFORE = re.compile(r"(?<![\w-])(?:every|each|the|our|their|his|her)\s+$", re.IGNORECASE)
+# A month or span after a recurring slot is when the slots fall, not a deadline: "her Saturday mornings in November".
+_RECURRING_SPAN_BEFORE = re.compile(r"\b(?:mornings|afternoons|evenings|nights|weekends|"
+                                    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days)\s+"
+                                    r"(?:in|during|through)\s+(?:the\s+)?$", re.IGNORECASE)
 # A specific day ("the 15th", "March 3", "3/15", a weekday): "for the 15th" is a target date, not a duration.
 _SPECIFIC_DAY = re.compile(rf"^(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}{_ORD}?(?:,?\s+\d{{4}})?|"
                            rf"\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|the\s+\d{{1,2}}{_ORD}|"
@@ -165,6 +169,8 @@ def find_due_phrase(text: str) -> tuple[str, int, int] | None:
                 _RECURRING_AFTER.match(after) or _RECURRING_BEFORE.search(before)):
             continue
         if _CHECKIN_PHRASE.match(match.group(0)) and not deadline:
+            continue
+        if _RECURRING_SPAN_BEFORE.search(before):
             continue
         if deadline:
             start = deadline.start()
@@ -309,7 +315,7 @@ def _count(word: str) -> int:
 
 def _normalised(text: str, meeting: date, next_check_in: date | None) -> date | None:
     """The forms dateparser misses or reads differently; None hands the phrase on to dateparser."""
-    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"^(?:the|our)\s+", "", text)  # "by our next 1:1" is the next check-in too
     if re.fullmatch(rf"(?:the\s+)?next\s+{_CHECKIN}", text):
         return next_check_in if next_check_in is not None else _UNRESOLVED
     if text in {"today", "tonight", "eod", "cob", "end of day", "end of today", "end of the day"}:

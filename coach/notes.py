@@ -99,11 +99,14 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?!(?<=\b(?:jan|feb|mar|apr|jun|jul|aug
                              r"\s+(?=[A-Z0-9\"'“(])|;\s+",
                              re.IGNORECASE)
 # Dictated notes run on without punctuation ("... so i'm going to talk to X by friday and she said she'd ...");
-# such a run is cut before each pronoun that starts a new statement, the "so"/"and"/"um" before it dropped.
-_RUN_ON_BREAK = re.compile(r"\s+(?:(?:so|and|but|then|also|anyway|um+|uh+)\s+)*"
+# such a run is cut before each pronoun that starts a new statement, the "so"/"and"/"um" before it dropped
+# (the "then" of "by then" stays).
+_RUN_ON_BREAK = re.compile(r"\s+(?:(?:so|and|but|(?<!\bby\s)(?<!\bbefore\s)then|also|anyway|um+|uh+)\s+)*"
                            r"(?=(?:i|we|he|she|they)(?:['’](?:m|ll|d|s|re|ve)\b|"
                            r"\s+(?:will|would|said|told|asked|agreed|decided|wants?|wanted|needs?|think|thinks|also|"
-                           r"can|should|mentioned|might|may|is|are|am|was|were)\b))", re.IGNORECASE)
+                           r"can|should|mentioned|might|may|is|are|am|was|were)\b)|"
+                           # "... I'll do that by friday next time we meet is aug 7": the check-in starts anew
+                           r"(?:next|nxt)\s+(?:time|1[:-]1|check[- ]?in|meeting|catch[- ]?up)\b)", re.IGNORECASE)
 # Words after which a pronoun continues the statement rather than starting one ("she said she'd", "told her she").
 _RUN_ON_KEEP = {"said", "says", "say", "told", "tell", "that", "think", "thinks", "thought", "if", "when", "because",
                 "whether", "asked", "know", "knows", "hope", "hopes", "feel", "feels", "felt", "guess", "her", "him",
@@ -129,7 +132,12 @@ _STRONG_MODAL = re.compile(r"^(?:\s*[’']ll|\s+(?:will|shall|agreed to|is going
                            re.IGNORECASE)
 _REPORTED = re.compile(r"^(?:(?P<who>I|he|she|they|[A-Z][\w’'-]+)\s+)?(?:said|"
                        r"told\s+(?:him|her|them|me|[A-Z][\w’'-]+)|promised|"
-                       r"offered)\s+(?:that\s+)?(?P<then>I|he|she|they)(?:['’]d|\s+would)\s+", re.IGNORECASE)
+                       r"offered)\s+(?:that\s+)?(?P<then>I|he|she|they|you)(?:['’]d|\s+would)\s+", re.IGNORECASE)
+# A promise quoted after "said": 'she said "I'll put in the swap request"' is hers, as if reported.
+_QUOTED_REPORT = re.compile(r"^(?P<who>he|she|they|you|[A-Z][\w’'-]+)\s+(?:said|says|told\s+me|promised)\s*[,:]?\s*"
+                            r"[\"“]\s*I(?:['’]ll|\s+will|['’]m\s+going\s+to|\s+am\s+going\s+to)\s+",
+                            re.IGNORECASE)
+_CLOSING_QUOTE = re.compile(r"[\"”]")
 _COLON = re.compile(r"^\s*(?:->|=>|→|[:\-–—])\s*")
 _SUBJECTLESS = re.compile(r"^(?:(?:we\s+)?need\s+to|needs\s+to|someone\s+(?:needs\s+to|to|should|will|must)|"
                           r"tbd\s*[:\-–]?|to\s+do\s*:)\s*", re.IGNORECASE)
@@ -198,6 +206,9 @@ CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP
                      # "We'll meet first week back, Tue 1 Sept", "We will review progress on 24 April"
                      rf"\b(?:we(?:['’]ll|\s+will|\s+shall)|let['’]?s)\s+(?:{_MEET_AGAIN})|"
                      r"\b(?:reconvene|regroup|meet\s+again)\b|"
+                     # "next time we meet is aug 7"
+                     r"(?<![\w-])(?:next|nxt)\s+time\s+(?:we|I|you\s+and\s+I)\s+"
+                     r"(?:meet|talk|speak|sit\s+down|catch\s+up)\b|"
                      # "we'll reconnect first week of april", "let's reconnect in May"
                      r"(?:\bwe(?:['’]ll|\s+will|\s+should|\s+can)?|\blet['’]?s|^)\s*reconnect\b"
                      r"(?!\s+(?:with|her|him|them|me|us)\b)|"
@@ -205,7 +216,7 @@ CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP
                      r"^(?:our\s+)?next\s+talk\b|^cadence\s*:|"
                      r"^(?:(?:regular|usual|normal|weekly|bi-?weekly|fortnightly|monthly)\s+)?"
                      rf"(?:1[:-]1|1on1|one[- ]on[- ]one|check[- ]?in|catch[- ]?up|sync){_DATE_AHEAD}|"
-                     r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check)"
+                     r"\b(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|regroup|touch\s+base|talk|check|sit\s+down)"
                      r"\s+(?:again|back)\b|\bdo\s+this\s+again\b|"
                      # "pick this back up in three weeks", "1:1 again 5/6"
                      r"\bpick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up(?:\s+again)?\b|"
@@ -217,7 +228,7 @@ _CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:
                           rf"(?:{_CHECKIN_WORDS}|review)",
                           re.IGNORECASE)
 _CHECKIN_ACTION = re.compile(r"^(?:(?:all|both|everyone|we)\s*:\s*)?(?:(?:meet|check[- ]?in|catch[- ]?up|sync|reconvene|"
-                             r"regroup|touch\s+base|talk|check)(?:\s+up)?\s+(?:again|back)\b|"
+                             r"regroup|touch\s+base|talk|check|sit\s+down)(?:\s+up)?\s+(?:again|back)\b|"
                              r"(?:reconvene|regroup)\b|reconnect\b(?!\s+(?:with|her|him|them|me|us)\b)|"
                              r"(?:all\s+)?meet\s+again\b|follow\s+up\s*(?:on)?\s*$|"
                              r"pick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up\b|"
@@ -230,6 +241,10 @@ _HEDGE = re.compile(r"^(?:maybe|mayb|might|perhaps|possibly|ideally|nice[- ]to[-
                     r"\b(?:at some point|some ?day|if (?:the )?(?:travel )?budget allows|"
                     r"think (?:about|abt) it(?!\s+(?:and|&|\+)\s+(?:come|get|report)\s+back)|"
                     r"depend(?:s|ing)\s+(?:on|if|whether)|if\s+and\s+when|"
+                    # an answer still open: "he'll think about the opening, no answer yet", "nothing agreed"
+                    r"no\s+(?:answer|decision|commitment)\s+(?:yet|made|for\s+now)|"
+                    r"nothing\s+(?:agreed|decided|committed)|"
+                    r"not\s+(?:yet\s+)?(?:decided|committed)|"
                     # a decision put off: "we'll agree a date closer to the time"
                     r"closer\s+to\s+the\s+time|nearer\s+(?:to\s+)?the\s+time|in\s+due\s+course|"
                     # a decision put off: "she will decide later"
@@ -276,8 +291,11 @@ _NO_DATE = re.compile(r"\bno\s+(?:fixed\s+|firm\s+|hard\s+|set\s+|real\s+)?(?:da
                       re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]{4,})\)")
 # A parenthesis left with nothing but its lead-in once the date in it is taken out: "(aim for )", "(Weds )".
-_EMPTIED_PAREN = re.compile(r"\s*\(\s*(?:(?:aim(?:ing)?|target(?:ing)?)\s+for|by|due|on|before|latest)?\s*\)",
-                            re.IGNORECASE)
+# So is an aside that said when something is ("(next one is apr 9)" leaves "(next one is )").
+_EMPTIED_PAREN = re.compile(r"\s*\(\s*(?:(?:aim(?:ing)?|target(?:ing)?)\s+for|by|due|on|before|latest|"
+                            r"[^()]{0,30}\b(?:is|are|was|were)(?:\s+on)?)?\s*\)", re.IGNORECASE)
+# "by the dec 15 deadline": the word "deadline" goes with its date.
+_DEADLINE_NOUN = re.compile(r"^\s+deadline\b", re.IGNORECASE)
 # What someone said about the promise, after it: "take the ML course, he say he finish until end of June".
 _TRAILING_REPORT = re.compile(r",\s*(?:he|she|they|I)\s+(?:say|says|said)\b[^,;]*$", re.IGNORECASE)
 
@@ -306,6 +324,7 @@ class Sentence:
     speaker: str | None = None  # in a transcript, who says this line ("TD: I'll update the plan")
     rest_of_line: str = ""  # what follows this sentence on its line ("I offered ...; she declined")
     date_order: DateOrder = "MDY"  # how the notes write numeric dates ("24/09" elsewhere makes "06/10" day-first)
+    before: str = ""  # the sentence before this one: what "by then" in this one may point back to
 
 
 @dataclass
@@ -355,8 +374,9 @@ def split_sentences(notes: str) -> list[Sentence]:
         sentences.extend(_line_sentences(line, content_start, section, speakers, first_line, checkin))
         first_line = False
     order = infer_date_order(notes)
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         sentence.date_order = order
+        sentence.before = sentences[index - 1].body if index else ""
     return sentences
 
 
@@ -592,8 +612,10 @@ _TITLE_WORDS = re.compile(r"\b(?:career|1[:-]1|one[- ]on[- ]one|check[- ]?in|chk
 
 
 def _looks_like_title(line: str) -> bool:
-    """The first line names the meeting ("Ryan - EOY career conversation"): no sentence, no promise."""
+    """The first line names the meeting ("Ryan - EOY career conversation", "Ana - recap of our career chat
+    today."): no sentence, no promise; one full stop may end it."""
     text = line.strip()
+    text = text[:-1] if text.endswith(".") and not re.search(r"[.!?;]\s", text) else text
     return (len(text.split()) <= 9 and not text.endswith(".") and bool(_TITLE_WORDS.search(text))
             and not re.search(r"\b(?:will|to|agreed|['’]ll|by|before|due)\b", text, re.IGNORECASE))
 
@@ -621,6 +643,13 @@ _NOT_NICKNAMES = {"will", "may", "can", "should", "must", "shall", "would", "cou
                   "note", "notes", "action", "actions", "follow", "good", "great", "thanks", "career"}
 
 
+# Words of a title line besides the employee's name: "1:1 w/ joe", "notes from sofi's chat", "Dre 1:1 11/17".
+_TITLE_NAME_WORD = re.compile(r"(?<![\w:/'’-])[A-Za-z]{2,12}(?![\w:/-])")
+_TITLE_FILLERS = {"with", "from", "about", "for", "and", "my", "our", "today", "quick", "first", "mid", "year",
+                  "end", "annual", "quarterly", "monthly", "weekly", "planning", "development", "talk", "recap",
+                  "summary", "call", "discussion", "ok", "re", "of", "on", "in", "at", "prep", "debrief"}
+
+
 class OwnerResolver:
     """Maps a subject in the notes to a participant, never to anyone else."""
 
@@ -629,6 +658,7 @@ class OwnerResolver:
         # Notes that call the employee "he" or "she" use "they" for someone else ("People Ops ... they'll send it").
         self.they_is_plural = bool(_GENDERED.search(notes))
         self.by_role = {role: [p for p in participants if p.role == role] for role in ("manager", "employee", "other")}
+        self.aliases = self._title_alias(notes)
 
     def match_name(self, text: str) -> tuple[str | None, int]:
         """(participant name, characters used) for a name at the start of text; (None, 0) if none."""
@@ -638,6 +668,7 @@ class OwnerResolver:
             full = p.name.lower()
             parts = full.split()
             options = {full, parts[0], " ".join(parts[:-1])}  # "Mei Lin" of "Mei Lin Zhou": a two-word first name
+            options |= {alias for alias, name in self.aliases.items() if name == p.name}
             if len(parts) > 1 and sum(q.name.lower().split()[-1] == parts[-1] for q in self.participants) == 1:
                 options.add(parts[-1])
             for option in options:
@@ -663,6 +694,28 @@ class OwnerResolver:
         longest = max(length for length, _ in candidates)
         names = {name for length, name in candidates if length == longest}
         return (names.pop(), longest) if len(names) == 1 else (None, longest)
+
+    def _title_alias(self, notes: str) -> dict[str, str]:
+        """{nickname: employee} for the one name a 1:1's title line calls its one employee ("Dre 1:1 11/17",
+        "jay - career"): a word that is no title word, no date and no one else's name, and that shares its first
+        letter with the employee's first name or is part of it; empty when the title names no such word."""
+        lines = [line for line in notes.splitlines() if line.strip()]
+        employees = self.by_role["employee"]
+        if not lines or len(employees) != 1 or not _looks_like_title(lines[0]):
+            return {}
+        first = employees[0].name.split()[0].lower()
+        words = [w for w in _TITLE_NAME_WORD.findall(_TITLE_WORDS.sub(" ", lines[0])) if not self._known_word(w)]
+        if len(words) != 1:
+            return {}
+        word = words[0].lower()
+        return {word: employees[0].name} if word[0] == first[0] or word in first else {}
+
+    def _known_word(self, word: str) -> bool:
+        """A word of a title line that is no nickname: a participant's name, an acronym, a common or date word."""
+        lowered = word.lower()
+        return (word.isupper() or lowered in _NOT_NICKNAMES | _ACTION_VERBS | _NOT_A_PERSON | _NOT_INITIALS
+                or lowered in _PRONOUNS or lowered in _TITLE_FILLERS or bool(find_due_phrase(word))
+                or any(lowered in p.name.lower().split() for p in self.participants))
 
     def _nickname(self, text: str) -> tuple[str, int] | None:
         """A short form of one participant's first name ("Raj" for Rajesh, "Alex" for Alexandra): a capitalised
@@ -718,8 +771,17 @@ class OwnerResolver:
         return None, ["owner unclear", f"named owner is not a participant: {subject.strip()}"]
 
 
+# Both people in the meeting as the subject: "The two of us will present it", "both of us to review": "we".
+_JOINT_SUBJECT = re.compile(r"^(?:the\s+(?:two|2)\s+of\s+us|both\s+of\s+us|us\s+both|you\s+and\s+I)\b",
+                            re.IGNORECASE)
+
+
 def _subject(body: str, owners: OwnerResolver) -> tuple[str | None, int]:
-    """The subject at the start of a clause and its length: a participant, a pronoun, "X and I", or a name."""
+    """The subject at the start of a clause and its length: a participant, a pronoun, "X and I", or a name; the
+    two people of the meeting together ("the two of us") are "we"."""
+    joint = _JOINT_SUBJECT.match(body)
+    if joint:
+        return "we", joint.end()
     name, used = owners.match_name(body)
     if used:
         rest = body[used:]
@@ -775,6 +837,9 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
     if reported:  # "I said I'd check whether ..." reports a promise: the speaker owns it
         clause = (reported.group("who") or reported.group("then")) + " will " + clause[reported.end():]
         agreed = agreed or reported
+    quoted = _QUOTED_REPORT.match(clause)
+    if quoted:  # 'she said "i'll put in the swap request" once ...': the one who said it owns it
+        clause = quoted.group("who") + " will " + _CLOSING_QUOTE.sub("", clause[quoted.end():], count=1)
     handed = _OVER_TO.match(clause)
     if handed:  # "over to Samuel to draft the plan": the one it is handed to owns it
         clause = clause[handed.end():]
@@ -826,9 +891,16 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
 
 
 def _split_actions(action: str) -> list[str]:
-    """The actions in one promise: "X, and to Y" splits; a list of gerunds splits at each one, in the base form."""
+    """The actions in one promise: "X, and to Y" splits; a list of gerunds splits at each one, in the base form.
+    A lone verb stays with what follows it: "check and will let her know by Friday" is one promise."""
     if not _GERUND.match(action) or _base_of_gerund(_GERUND.match(action).group("v")) is None:
-        return _SPLIT_ACTIONS.split(action)
+        parts: list[str] = []
+        for part in _SPLIT_ACTIONS.split(action):
+            if parts and len(parts[-1].split()) == 1:
+                parts[-1] = f"{parts[-1]} and {part}"
+            else:
+                parts.append(part)
+        return parts
     parts = []
     for part in _SPLIT_GERUNDS.split(action):
         gerund = _GERUND.match(part)
@@ -871,7 +943,7 @@ def _arrow_owner(clause: str, owners: OwnerResolver) -> tuple[str, str] | None:
 _CLAUSE_MODAL = (r"(?:['’](?:ll|d)\b|\s+(?:will|to|is going to|are going to|agreed to|offered to|promised to|"
                  r"needs? to|has to|should|can)\b|\s*(?::|->|→))")
 # "..., and I said I would square that with Dominic": a reported promise starts a clause of its own.
-_CLAUSE_REPORT = r"\s+(?:said|promised|offered)\s+(?:that\s+)?(?:I|he|she|they)(?:['’]d|\s+would)\b"
+_CLAUSE_REPORT = r"\s+(?:said|promised|offered)\s+(?:that\s+)?(?:I|he|she|they|you)(?:['’]d|\s+would)\b"
 _CLAUSE_SEPARATOR = (r"(?:\s*[,;]\s*(?:and\s+|then\s+|but\s+|plus\s+|so\s+)?|\s+(?:and|then|but|plus|&)\s+|"
                      r"\s+[-–—]+\s+|\s*(?:->|=>|→)\s*)")
 
@@ -880,9 +952,11 @@ def split_clauses(clause: str, owners: OwnerResolver) -> list[str]:
     """A sentence that holds several promises ("I'll open the req Friday and she'll write the JD by 8/8"), split
     where a new subject with a modal starts; a clause without its own subject stays with the one before."""
     names = sorted({n for p in owners.participants for n in (p.name, p.name.split()[0])}, key=len, reverse=True)
-    subjects = "|".join([r"i", r"he", r"she", r"they", r"me", *(re.escape(n) for n in names)])
+    subjects = "|".join([r"i", r"he", r"she", r"they", r"you", r"me", *(re.escape(n) for n in names)])
     pattern = re.compile(rf"{_CLAUSE_SEPARATOR}(?=(?:{subjects}){_CLAUSE_MODAL}|(?:{subjects}){_CLAUSE_REPORT})|"
-                         rf"\s+so\s+(?=(?:{subjects})(?:['’]ll|\s+will)\b)", re.IGNORECASE)
+                         rf"\s+so\s+(?=(?:{subjects})"
+                         rf"(?:['’]ll|\s+will|(?:['’]m|\s+am|\s+is|\s+are)\s+going\s+to)\b)",
+                         re.IGNORECASE)
     promise = re.compile(rf"(?:^|\s)(?:{subjects}){_CLAUSE_MODAL}", re.IGNORECASE)
     parts, start = [], 0
     for match in pattern.finditer(clause):
@@ -897,6 +971,33 @@ def split_clauses(clause: str, owners: OwnerResolver) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+# A task said in the passive, with no one named: "A territory plan needs to be drafted by Aug 29".
+_PASSIVE = re.compile(r"^(?P<thing>(?:an?|the)\s+[^,;:]{3,80}?)\s+(?:needs?\s+to|has\s+to|have\s+to|must|should|"
+                      r"will\s+need\s+to|is\s+to)\s+be\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$", re.IGNORECASE)
+# Past participles that do not end in -ed.
+_IRREGULAR_PARTICIPLES = {"written": "write", "done": "do", "sent": "send", "set": "set", "built": "build",
+                          "taken": "take", "given": "give", "made": "make", "run": "run", "put": "put",
+                          "read": "read", "found": "find", "led": "lead", "held": "hold"}
+
+
+def _passive_action(clause: str) -> str | None:
+    """The action of a task said in the passive ("A plan needs to be drafted by Friday" -> "draft a plan by
+    Friday"); None when the clause is no such task or its verb is no known action."""
+    passive = _PASSIVE.match(clause)
+    if not passive:
+        return None
+    word = passive.group("verb").lower()
+    base = _IRREGULAR_PARTICIPLES.get(word)
+    if base is None and word.endswith("ed"):
+        stem = word[:-2]
+        base = next((c for c in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "",
+                                 stem[:-1] + "y" if stem.endswith("i") else "") if c in _ACTION_VERBS), None)
+    if base is None or base not in _ACTION_VERBS:
+        return None
+    thing = passive.group("thing")
+    return f"{base} {thing[:1].lower()}{thing[1:]}{passive.group('rest')}"
+
+
 def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
                       context: bool, agreed: bool = False) -> tuple[str | None, str | None]:
     """(subject text, action text) when the clause is a commitment; (None, None) when it is not."""
@@ -907,6 +1008,9 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
     subjectless = _SUBJECTLESS.match(clause)
     if subjectless:
         return None, clause[subjectless.end():]
+    passive = _passive_action(clause)
+    if passive:
+        return None, passive
     subject, used = _subject(clause, owners)
     if subject:
         rest = clause[used:]
@@ -914,7 +1018,8 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         apposition = _APPOSITION.match(rest)
         if apposition and _MODAL.match(rest[apposition.end():]):
             rest = rest[apposition.end():]  # "Tom from the PMO is going to ...", "Dana (enablement) to ..."
-        modal = _MODAL.match(rest) or (re.match(r"^\s*['’]d\s+", rest) if agreed else None)  # "we agreed he'd lead"
+        # "we agreed he'd lead", "agreed that Omar would run the retro"
+        modal = _MODAL.match(rest) or (re.match(r"^(?:\s*['’]d|\s+would)\s+", rest) if agreed else None)
         if modal and (known or (_STRONG_MODAL.match(rest) and subject[0].isupper()
                                 and subject.lower() not in _NOT_A_PERSON)):
             return subject, rest[modal.end():]
@@ -937,7 +1042,10 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         if owns and known and (re.match(r"^[a-z]+ing\b", owns.group("what")) or deadline):
             return subject, "own " + owns.group("what")  # "she owns the svc now" (no gerund, no deadline) is background
         planned = verb and (verb.group("v") not in _NOT_ACTIONS or _GETS_DONE.match(rest))
-        if planned and known and (context or deadline or _STARTS.search(rest)):
+        # "ana places the order mon 3/30" is a plan; "she starts leave 3 March" an event
+        dated = bool(verb and due_phrase and _EXPLICIT_DATE.search(due_phrase[0])) and \
+            verb.group("v") not in _EVENT_VERBS
+        if planned and known and (context or deadline or dated or _STARTS.search(rest)):
             # "noah drafts a proposal by 8/14": a present-tense plan with a date is a commitment.
             return subject, _base_form(verb.group("v")) + rest[verb.end():]
         bare = re.match(r"^\s+(?P<v>[a-z]+)\b", rest)
@@ -958,6 +1066,9 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
     return None, None
 
 
+# Present tenses that date an event in someone's life, not a plan they carry out: "She starts leave 3 March".
+_EVENT_VERBS = {"starts", "begins", "returns", "leaves", "ends", "goes", "comes", "arrives", "retires", "turns",
+                "moves", "relocates"}
 # "Hartmann gets his IOSH certificate done by end of Nov": "gets" describes, unless something gets done.
 _GETS_DONE = re.compile(r"^\s+gets\s+[^,;.]{1,60}?\b(?:done|finished|completed|sorted|submitted|booked|signed\s+off)\b",
                         re.IGNORECASE)
@@ -971,6 +1082,25 @@ def _base_form(verb: str) -> str:
     if re.search(r"(?:sh|ch|x|ss|z)es$", verb):
         return verb[:-2]
     return verb[:-1]
+
+
+# A deadline that points back to a date said just before: "applications close Sept 4 and I'll submit it by then",
+# "Sam places the order Mon 3/30, I'll check it before it goes out".
+_BY_THEN = re.compile(r"\s*\b(?:(?P<then>(?:by|before|until|till)\s+then)\b|"
+                      r"before\s+(?:it|that|they)\s+(?:goes|go|is|are|gets|get|happens)\b)", re.IGNORECASE)
+
+
+def _date_before_then(sentence: Sentence) -> str | None:
+    """The last date phrase said before a "by then" in this sentence or the one before it; None if none.
+    "before it goes out" points back only within its own sentence: a sentence later it has no date."""
+    then = _BY_THEN.search(sentence.body)
+    text = sentence.body[:then.start() if then else len(sentence.body)]
+    if then and then.group("then"):
+        text = f"{sentence.before} {text}"
+    last = None
+    while found := find_due_phrase(text):
+        last, text = found[0], text[found[2]:]
+    return last
 
 
 def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sentence, meeting_date: date,
@@ -987,9 +1117,13 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
     if found:
         phrase, start, end = found
         if find_due_phrase(action) == found and not re.match(r"['’]s\b", action[end:]):
+            end += noun.end() if (noun := _DEADLINE_NOUN.match(action[end:])) else 0
             action = action[:start] + " " + action[end:]  # "pitch at Monday's WIP" keeps its event
     elif indicator and (in_indicator := find_due_phrase(indicator)):
         phrase = in_indicator[0]
+    elif (then := _BY_THEN.search(action)) and (phrase := _date_before_then(sentence)):
+        if then.group("then"):  # "submit it by then": the date it points back to replaces the words
+            action = action[:then.start()] + " " + action[then.end():]
     due = None
     if phrase:
         due = resolve_due_date(phrase, meeting_date, next_check_in=next_check_in, date_order=sentence.date_order)

@@ -172,9 +172,14 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
             if p.due_phrase and p.due is None and re.search(r"check|1[:-]1|catch", p.due_phrase, re.I) \
                     and next_check_in is None:
                 p.flags.append("due before the next check-in, which has no date")
-            if commitments and _PRONOUN_ACTION.match(p.action) and commitments[-1].owner == p.owner:
-                # "... - she'll get it launched by 3/24" finishes the promise before it: keep one, with the date.
-                if commitments[-1].due is None and p.due is not None:
+            restated = bool(commitments) and len(p.action.split()) == 1 and commitments[-1].evidence == p.evidence
+            if commitments and (_PRONOUN_ACTION.match(p.action) or restated) and commitments[-1].owner == p.owner:
+                # "... - she'll get it launched by 3/24" finishes the promise before it, and "sign up for the
+                # workshop (next one is 4/9), he'll register by fri" restates it in one word: keep one, with the
+                # date, and a restated deadline ("by fri") over a date merely mentioned.
+                deadline = restated and p.due is not None and _DEADLINE_WORD.match(p.due_phrase or "") and \
+                    not _DEADLINE_WORD.match(commitments[-1].due_phrase or "")
+                if (commitments[-1].due is None or deadline) and p.due is not None:
                     commitments[-1] = commitments[-1].model_copy(update={"due": p.due, "due_phrase": p.due_phrase})
                 continue
             ids = link_competencies(p.action) if link_competencies else []
@@ -195,11 +200,16 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
     return render_summary(summary, participants=participants, meeting_date=meeting_date)
 
 
+# A due phrase that sets a deadline ("by fri"), not one that only mentions a date ("apr 9").
+_DEADLINE_WORD = re.compile(r"^(?:by|before|due|until|till|no\s+later\s+than)\b", re.IGNORECASE)
 _PRONOUN_ACTION = re.compile(r"^(?:(?:do|get|have|finish|complete|send|ship|submit|file|wrap\s+up|sort)\s+"
-                             r"(?:it|that|this|them|something)|"
+                             r"(?:it|that|this|them|something)(?:\s+(?:to|over\s+to)\s+(?:me|you|him|her|them))?|"
+                             # "we'll split that between us": sharing out the work of the promise before
+                             r"(?:split|divide|share)\s+(?:it|that|this|the\s+work)\s+between\s+(?:us|you\s+and\s+me)|"
                              r"ask\s+(?:her|him|them)(?:\s+first)?)\b"
                              r"(?:\s+(?:done|launched|out|over|sorted|finished|sent))?"
-                             r"(?:\s+(?:before|by)\s+then|\s+then|\s+too|\s+as\s+well)?\s*$", re.IGNORECASE)
+                             r"(?:\s+(?:before|by)\s+then|\s+then|\s+too|\s+as\s+well)?"
+                             r"(?:\s+(?:once|when|after|as\s+soon\s+as)\s+[^,;]+)?\s*$", re.IGNORECASE)
 
 
 def render_summary(summary: FollowUpSummary, *, participants: list[Participant],

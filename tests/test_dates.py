@@ -232,3 +232,15 @@ def test_the_notes_own_numeric_dates_settle_the_date_order() -> None:
     assert infer_date_order("by 9/24, then 10/6") == "MDY"
     assert infer_date_order("by 3/4") == "MDY"  # nothing settles it: the default
     assert resolve_due_date("06/10", date(2026, 9, 22), date_order="DMY") == date(2026, 10, 6)
+
+
+def test_our_next_one_on_one_is_the_next_check_in_and_slots_in_a_month_are_no_deadline() -> None:
+    found = find_due_phrase("report back by our next 1:1")
+    assert found is not None and found[0] == "by our next 1:1"
+    assert resolve_due_date(found[0], WED, next_check_in=date(2025, 3, 19)) == date(2025, 3, 19)
+    assert find_due_phrase("we talked about our next 1:1") is None  # named, not a deadline
+    # a month after recurring slots says when they fall: no deadline
+    assert find_due_phrase("free up his Friday afternoons in April for the pilot") is None
+    assert find_due_phrase("cover the weekends during May") is None
+    found = find_due_phrase("cover two weekend shifts in April")
+    assert found is not None and resolve_due_date(found[0], WED) == date(2025, 4, 30)

@@ -510,3 +510,82 @@ def test_a_lead_in_a_reported_promise_a_thing_got_done_and_a_present_tense_start
 def test_a_title_abbreviation_ends_no_sentence() -> None:
     c = only(summarise("I'll ask Prof. Lindgren if she'd be a second referee."))
     assert c.owner == "Dana Lee" and c.action == "Ask Prof. Lindgren if she'd be a second referee"
+
+
+def test_agreed_that_someone_would_and_an_answer_still_open() -> None:
+    c = only(summarise("We agreed that Priya would run the sprint demo by the end of the month."))
+    assert (c.owner, c.action, c.due) == ("Priya Shah", "Run the sprint demo", date(2025, 3, 31))
+    assert summarise("she said she'd think about the mentoring slot, no answer yet").commitments == []
+    assert summarise("- you said you'd look into the evening course, no commitment yet").commitments == []
+    assert summarise("Priya mentioned maybe a design class - her call, nothing agreed").commitments == []
+
+
+def test_a_joint_subject_a_passive_task_and_sharing_it_out() -> None:
+    notes = ("The two of us will present the roadmap to the director. A rollout plan needs to be drafted by "
+             "March 20. We'll split that between us once the scope is agreed.")
+    assert owned(summarise(notes)) == [(None, "Present the roadmap to the director", None),
+                                       (None, "Draft a rollout plan", date(2025, 3, 20))]
+    assert "shared owner" in summarise(notes).commitments[0].flags
+    assert summarise("The meeting room needs to be bigger.").commitments == []  # no action verb
+
+
+def test_a_quoted_promise_and_a_reported_you_that_finishes_with_it() -> None:
+    c = only(summarise('she said "I\'ll book the room for the demo" once the date is set'))
+    assert (c.owner, c.action) == ("Priya Shah", "Book the room for the demo once the date is set")
+    c = only(summarise("You said you'd put together a list of mentors, and you'll have it to me by March 14."))
+    assert (c.owner, c.action, c.due) == ("Priya Shah", "Put together a list of mentors", date(2025, 3, 14))
+
+
+def test_so_im_going_to_on_the_nth_and_sitting_down_again() -> None:
+    summary = summarise("You want more client time so I'm going to move you onto the retail account on the 10th. "
+                        "Let's sit down again on the 24th.")
+    assert owned(summary) == [("Dana Lee", "Move you onto the retail account", date(2025, 3, 10))]
+    assert summary.next_check_in == date(2025, 3, 24)
+
+
+def test_by_then_points_back_to_the_date_just_said() -> None:
+    notes = ("Priya will present at the offsite; the agenda closes March 12 and I'll send the abstract by then.\n"
+             "Priya places the stock order mon 3/10, I'll check it before it goes out.\n"
+             "The board meets on 3/20. I'll review the pack before it goes out.")
+    assert owned(summarise(notes)) == [
+        ("Priya Shah", "Present at the offsite", None),
+        ("Dana Lee", "Send the abstract", date(2025, 3, 12)),
+        ("Priya Shah", "Place the stock order", date(2025, 3, 10)),
+        ("Dana Lee", "Check it before it goes out", date(2025, 3, 10)),
+        ("Dana Lee", "Review the pack before it goes out", None),  # a sentence later, "it" has no date
+    ]
+
+
+def test_a_dictated_run_keeps_by_then_and_starts_the_check_in_anew() -> None:
+    notes = ("ok so she wants to move to the data team and the bootcamp intake closes march 21 so she is going to "
+             "send her application by then and I said I'd write her a reference by the 14th I need to ask Omar "
+             "about a data shadow day I'll do that by friday next time we meet is march 26")
+    summary = summarise(notes)
+    assert owned(summary) == [("Priya Shah", "Send her application", date(2025, 3, 21)),
+                              ("Dana Lee", "Write her a reference", date(2025, 3, 14)),
+                              ("Dana Lee", "Ask Omar about a data shadow day", date(2025, 3, 7))]
+    assert summary.next_check_in == date(2025, 3, 26)
+
+
+def test_a_lone_verb_stays_with_its_promise_and_a_one_word_restatement_dates_the_one_before() -> None:
+    c = only(summarise("I need to check and will let Priya know by Friday."))
+    assert (c.owner, c.action, c.due) == ("Dana Lee", "Check and let Priya know", date(2025, 3, 7))
+    c = only(summarise("- priya to sign up for the workshop (next one is 4/9), she'll register by fri"))
+    assert (c.owner, c.action, c.due) == ("Priya Shah", "Sign up for the workshop", date(2025, 3, 7))
+    c = only(summarise("she'll enrol by the March 20 deadline"))
+    assert (c.action, c.due) == ("Enrol", date(2025, 3, 20))
+
+
+def test_a_title_with_a_full_stop_and_a_nickname_the_title_gives() -> None:
+    assert summarise("Priya - summary of our career chat today.\nWe talked about the team.").commitments == []
+    people = [MANAGER, Participant(name="Andrea Moss", role="employee")]
+    notes = "drea 1:1 3/5\n- drea to finish the safety module by EOW"
+    assert owned(summarise(notes, people)) == [("Andrea Moss", "Finish the safety module", date(2025, 3, 7))]
+    assert summarise("bo 1:1 3/5\n- bo to finish the safety module by EOW", people).commitments == []  # not hers
+    katherine = [MANAGER, Participant(name="Katherine Lo", role="employee")]
+    assert owned(summarise("kit - career\n- kit places the supplier order mon 3/10", katherine)) == [
+        ("Katherine Lo", "Place the supplier order", date(2025, 3, 10))]
+    # a title word is no nickname; an event in someone's life is no plan
+    quinn = [MANAGER, Participant(name="Quinn Park", role="employee")]
+    assert summarise("Quarterly career chat\n- quarterly to send the report by Fri", quinn).commitments == []
+    assert summarise("Katherine starts parental leave 3/20.", katherine).commitments == []
