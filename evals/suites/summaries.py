@@ -35,7 +35,8 @@ BLIND_SETS = [
     ("blind7", DATASETS_DIR / "summaries_blind7.jsonl",
      "first run P 0.678 R 0.563 F1 0.615, due 0.930, check-ins 0.720; its misses then guided general rule changes"),
     ("blind8", DATASETS_DIR / "summaries_blind8.jsonl",
-     "never used to change the rules: the honest number (a grep once matched its file but printed none of it)"),
+     "first run P 0.803 R 0.766 F1 0.784, due 0.875, check-ins 0.920; its misses then guided general rule changes"),
+    ("blind9", DATASETS_DIR / "summaries_blind9.jsonl", "never used to change the rules: the honest number"),
 ]
 DATASET = DATASETS_DIR / "summaries.jsonl"
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+#-]*")
