@@ -27,9 +27,9 @@ WORK_HEADS = {
     "sabbatical", "secondment", "rotation", "promotion", "process", "playbook", "framework", "guide", "docs",
     "documentation", "articles", "article", "doc", "document", "survey", "study", "research", "interviews",
     "analysis", "forecast", "budget", "close", "hire", "hiring", "calls", "call", "sessions", "session",
-    "program", "backlog", "sprint", "okrs", "okr", "goal", "goals", "pod", "squad", "guild", "chapter",
+    "backlog", "sprint", "okrs", "okr", "goal", "goals", "pod", "squad", "guild", "chapter",
     "checklist", "template", "library", "module", "schema", "database", "cluster", "queue", "migrations", "models",
-    "dashboards", "reports", "demos", "interviews", "deals", "accounts", "renewals", "launches", "experiments",
+    "dashboards", "reports", "demos", "deals", "accounts", "renewals", "launches", "experiments",
     "team", "morale", "target", "promo", "mart", "warehouse", "spike", "dip", "drop", "planning", "quarter", "week", "cycle", "quota", "targets", "standup",
     "standups", "retrospective", "keynote", "paper", "patent", "mentorship", "apprenticeship", "internship",
 }
@@ -109,10 +109,9 @@ def _is_head(word: str) -> bool:
 
 
 def _is_modifier(word: str) -> bool:
+    """A word that can stand before a work word in its name: not a function word, an adverb or a bare count."""
     lower = word.lower()
-    if lower in FUNCTION or lower.endswith("ly") and len(lower) > 4 or re.fullmatch(r"\d+%?|~\d+", lower):
-        return False
-    return True
+    return not (lower in FUNCTION or lower.endswith("ly") and len(lower) > 4 or re.fullmatch(r"\d+%?|~\d+", lower))
 
 
 def _specific(word: str) -> bool:
