@@ -33,7 +33,8 @@ WH_START = re.compile(r"^(in what|to what|what|how|why|where|who|whom|whose|whic
 # "When" questions were closed in 10 of 12 tuning rows, "who is/where are" mostly so; "how much/often/long"
 # were split evenly, so they stay open, as do "who could/where would" (they ask for ideas).
 FACT_QUESTIONS = re.compile(r"^(how many|what time|what day|what year|what date|how old|which one|what number|"
-                            r"which of (these|those|the two)|what percentage|what grade|how far|how long ago|how often|how long (have|has|did|do|does|is|are|was|will)|"
+                            r"which of (these|those|the two)|what percentage|what grade|how far|how long ago|how often|"
+                            r"how long (have|has|did|do|does|is|are|was|will)|"
                             r"what('s| is| was) (your|the|his|her) (longest|shortest|favou?rite|name|age)\b|"
                             r"what('s| is| was) (your|the|his|her) ([\w-]+ ){0,3}(date|deadline|name|title|level|grade|number)\??$|"
                             r"who('s| is| are| was| were)\b|where('s| is| are| was| were)\b|"
@@ -44,7 +45,8 @@ SCALE = re.compile(r"\b(on a scale|on that scale|same scale|the scale|\d+ to (10
 # Requests phrased with a modal are invitations to talk, not yes/no questions ("Can you tell me ...?").
 OPEN_REQUESTS = re.compile(
     r"^((i'm wondering |i wonder |i was wondering )?if )?(can|could|would|will) you (please |perhaps |maybe |just )*"
-    r"(tell|describe|share|say more|say something|say a (little )?(bit )?more|talk|walk|explain|give me|help me understand|expand|elaborate|think of|fill me in|"
+    r"(tell|describe|share|say more|say something|say a (little )?(bit )?more|talk|walk|explain|give me|"
+    r"help me understand|expand|elaborate|think of|fill me in|"
     r"unpack|paint)\b|^(do|would) you (want|like|care) to (tell|talk|walk|share|describe|say more|explain)\b|"
     r"^would you mind (telling|filling|sharing|describing|saying|talking|explaining|walking)\b|"
     r"^(do you have|have you had|have you got) (a|an|any) (idea|ideas|sense|thoughts?|plan|feeling)s?( yourself)? "

@@ -30,7 +30,8 @@ WORK_HEADS = {
     "backlog", "sprint", "okrs", "okr", "goal", "goals", "pod", "squad", "guild", "chapter",
     "checklist", "template", "library", "module", "schema", "database", "cluster", "queue", "migrations", "models",
     "dashboards", "reports", "demos", "deals", "accounts", "renewals", "launches", "experiments",
-    "team", "morale", "target", "promo", "mart", "warehouse", "spike", "dip", "drop", "planning", "quarter", "week", "cycle", "quota", "targets", "standup",
+    "team", "morale", "target", "promo", "mart", "warehouse", "spike", "dip", "drop", "planning", "quarter", "week",
+    "cycle", "quota", "targets", "standup",
     "standups", "retrospective", "keynote", "paper", "patent", "mentorship", "apprenticeship", "internship",
 }
 # Heads so broad that a phrase needs a specific modifier to be worth naming ("the team" says nothing).
@@ -43,7 +44,8 @@ PERSONAL_HEADS = {"leave", "sabbatical", "secondment", "promotion", "onboarding"
                   "goals", "okrs", "talk", "presentation"}
 # Verbs of doing whose object is the thing the person did (the object is a strong topic).
 DOING = {
-    "led", "leading", "mentoring", "coaching", "ran", "running", "run", "shipped", "shipping", "launched", "launching", "finished", "finishing",
+    "led", "leading", "mentoring", "coaching", "ran", "running", "run", "shipped", "shipping", "launched", "launching",
+    "finished", "finishing",
     "delivered", "delivering", "built", "building", "rebuilt", "rebuilding", "wrote", "writing", "written", "drafted",
     "designed", "redesigned", "designing", "owned", "owns", "owning", "managed", "managing", "drove", "driving",
     "handled", "handling", "organised", "organized", "organising", "organizing", "planned", "presented", "presenting",

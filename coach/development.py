@@ -133,7 +133,8 @@ def _schedule(knowledge: Knowledge, gaps: list[Gap], start: date, end: date) -> 
         want = min(MAX_ACTIONS_PER_GAP, max(1, gap.delta + (1 if gap.weight > 1 else 0)))
         matching = _matching_resources(knowledge, gap, horizon_weeks)
         # One resource once: "pair with a staff engineer" twice in a plan reads as a mistake.
-        fresh = [res for res in matching if res.id not in {a.resource_id for a in actions}]
+        used = {a.resource_id for a in actions}
+        fresh = [res for res in matching if res.id not in used]
         picked = _pick_mix(fresh or matching, want)
         # Lower-priority gaps start a little later so the first weeks are not overloaded.
         cursor = start + timedelta(weeks=2 * rank)

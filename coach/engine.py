@@ -107,11 +107,11 @@ class Engine:
         for role in roles.values():
             if key == role.title.lower() or key in (a.lower() for a in role.aliases):
                 return role
-        named = _named_role(expand_shorthand(text), self.knowledge) if not (JUNIOR_WORDS.search(text)
-                                                                     or SENIOR_WORDS.search(text)) else None
+        expanded = expand_shorthand(text)
+        named = None if JUNIOR_WORDS.search(text) or SENIOR_WORDS.search(text) else _named_role(expanded, self.knowledge)
         if named:
             return named  # "newly promoted EM", "data scientist on the growth team": the title is in there
-        hits = self.search(expand_shorthand(text), kind="role", top=5)
+        hits = self.search(expanded, kind="role", top=5)
         if hits and (hits[0].similarity or 0.0) >= ROLE_MATCH_MIN_SIMILARITY:
             return roles[_by_seniority(text, hits, roles)]
         closest = [f"{h.id} ({h.title})" for h in hits[:3]]
