@@ -18,7 +18,7 @@ from coach.retrieval.search import HybridSearcher, SearchHit
 from coach.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from coach.llm import LLMProvider
+    from coach.llm.provider import LLMProvider
 
 # Below this cosine similarity a free-text role is too far from every role to trust.
 ROLE_MATCH_MIN_SIMILARITY = 0.25
@@ -62,7 +62,7 @@ class Engine:
 
     @cached_property
     def llm(self) -> "LLMProvider":
-        from coach.llm import get_provider
+        from coach.llm.provider import get_provider
 
         return get_provider(self.settings)
 

@@ -71,7 +71,8 @@ def run_suite(name: str, *, limit: int | None = None, results_dir: Path = RESULT
     result: SuiteResult = module.run(limit=limit, **options)
     elapsed = time.perf_counter() - started
     results_dir.mkdir(parents=True, exist_ok=True)
-    path = results_dir / f"{name}.json"
+    split = options.get("split")
+    path = results_dir / (f"{name}.{split}.json" if split else f"{name}.json")
     payload = {
         "suite": result.suite,
         "seconds": round(elapsed, 2),

@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import coach.llm  # noqa: E402
+import coach.llm.provider  # noqa: E402
 from coach.engine import Engine  # noqa: E402
 from coach.settings import PROJECT_ROOT, Settings  # noqa: E402
 
@@ -20,8 +20,8 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 LADDERS_DIR = SHARED_DIR / "data" / "engineeringladders"
 
-# No test reaches a model by accident: a test that means to opts in with coach.llm.allow_model_requests().
-coach.llm.ALLOW_MODEL_REQUESTS = False
+# No test reaches a model by accident: a test that means to opts in with coach.llm.provider.allow_model_requests().
+coach.llm.provider.ALLOW_MODEL_REQUESTS = False
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import BaseModel
 
-from coach.llm import LLMProvider, RawOutputError, T
+from coach.llm.provider import LLMProvider, RawOutputError, T
 
 
 class ScriptedLLM(LLMProvider):

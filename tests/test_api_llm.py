@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from api.main import create_app
 from coach.engine import Engine
-from coach.llm import allow_model_requests
+from coach.llm.provider import allow_model_requests
 from coach.settings import Settings
 from tests.servers import serve
 from tests.test_api import NOTES, PARTICIPANTS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coach.aspiration import split_aspiration
+from coach.growth.aspiration import split_aspiration
 from coach.engine import Engine
-from coach.paths import rank_target_roles
+from coach.growth.paths import rank_target_roles
 
 
 @pytest.mark.parametrize("text,wanted,unwanted", [

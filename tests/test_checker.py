@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.checker import QuestionCheck, check_question, classify_open
+from coach.questions.checker import QuestionCheck, check_question, classify_open
 from evals.harness import SHARED_DIR, run_suite
 
 OPEN = [

@@ -12,13 +12,28 @@ from coach.cli import app
 from coach.engine import Engine
 from coach.settings import Settings, get_settings
 
-runner = CliRunner()
+
+
+class EngineRunner(CliRunner):
+    """A CliRunner that hands every command the given engine through typer's context object."""
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        super().__init__()
+        self.engine = engine
+
+    def invoke(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        kwargs.setdefault("obj", self.engine)
+        return super().invoke(*args, **kwargs)
+
+
+runner = EngineRunner()
 
 
 @pytest.fixture()
 def cli_env(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The CLI on the session engine and a private data directory."""
-    monkeypatch.setattr("coach.cli.engine", lambda settings=None: engine)
+    """The CLI on the session engine (passed as the context object) and a private data directory."""
+    global runner
+    runner = EngineRunner(engine)
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("COACH_CHROMA_PATH", str(engine.settings.resolved_chroma_path))
     get_settings.cache_clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.context import extract_topic, extract_topics
+from coach.questions.context import extract_topic, extract_topics
 
 
 @pytest.mark.parametrize("context,topic", [

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from coach.dates import find_due_phrase, is_asap, resolve_due_date
+from coach.followup.dates import find_due_phrase, is_asap, resolve_due_date
 
 WED = date(2025, 3, 5)  # a Wednesday
 FRI = date(2025, 8, 8)  # a Friday
@@ -226,7 +226,7 @@ def test_a_week_of_a_month_has_no_date_and_a_possessive_period_is_no_deadline() 
 
 
 def test_the_notes_own_numeric_dates_settle_the_date_order() -> None:
-    from coach.dates import infer_date_order
+    from coach.followup.dates import infer_date_order
 
     assert infer_date_order("Thu 24/09: send the list. 06/10: next 1:1") == "DMY"
     assert infer_date_order("by 9/24, then 10/6") == "MDY"

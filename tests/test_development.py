@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from coach.development import add_months, build_development_map
+from coach.growth.development import add_months, build_development_map
 from coach.engine import Engine
 from coach.errors import InvalidInput, UnknownCompetency, UnknownRole
 

@@ -305,8 +305,8 @@ def test_csv_import_is_deterministic(sample: tuple[ImportReport, Path], tmp_path
 
 
 @needs_ladders
-def test_imported_ladder_is_searchable_with_the_cli(ladder: tuple[ImportReport, Path], engine, tmp_path: Path,  # noqa: ANN001
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_imported_ladder_is_searchable_with_the_cli(ladder: tuple[ImportReport, Path], engine,  # noqa: ANN001
+                                                    tmp_path: Path) -> None:
     """`coach import ladder` then `coach index` and `coach search` on the real framework, as a user would."""
     import json
 
@@ -318,10 +318,9 @@ def test_imported_ladder_is_searchable_with_the_cli(ladder: tuple[ImportReport, 
 
     _, out = ladder
     imported = Engine(Settings(knowledge_dir=out, data_dir=tmp_path, _env_file=None), embeddings=engine.embeddings)
-    monkeypatch.setattr("coach.cli.engine", lambda settings=None: imported)
     runner = CliRunner()
-    assert runner.invoke(app, ["index", "--json"]).exit_code == 0
+    assert runner.invoke(app, ["index", "--json"], obj=imported).exit_code == 0
     result = runner.invoke(app, ["search", "I want to manage the team's careers and happiness", "--kind", "role",
-                                 "--top", "3", "--json"])
+                                 "--top", "3", "--json"], obj=imported)
     assert result.exit_code == 0, result.output
     assert any(hit["id"].startswith("engineering-manager") for hit in json.loads(result.stdout))

@@ -8,9 +8,9 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel
 
-import coach.llm as llm
+import coach.llm.provider as llm
 from coach.errors import LLMUnavailable
-from coach.llm import (
+from coach.llm.provider import (
     ModelRequestsBlocked,
     NoLLM,
     OpenAICompatibleLLM,

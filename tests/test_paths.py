@@ -6,8 +6,8 @@ import pytest
 
 from coach.engine import Engine
 from coach.errors import InvalidInput, UnknownRole
-from coach.gaps import Rating, analyse_gaps, classify_move, normalise_ratings
-from coach.paths import explore_paths, rank_target_roles, reachable, role_graph
+from coach.growth.gaps import Rating, analyse_gaps, classify_move, normalise_ratings
+from coach.growth.paths import explore_paths, rank_target_roles, reachable, role_graph
 
 
 def test_gaps_use_ratings_then_assumed_levels(engine: Engine) -> None:

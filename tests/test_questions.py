@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from coach.checker import check_question
+from coach.questions.checker import check_question
 from coach.engine import Engine
 from coach.errors import UnknownRole
 from coach.knowledge import STAGES
-from coach.questions import OpenCommitment, QuestionRequest, plan_arc, suggest_questions
+from coach.questions.arc import OpenCommitment, QuestionRequest, plan_arc, suggest_questions
 
 
 def priya(**overrides: object) -> QuestionRequest:

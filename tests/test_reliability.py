@@ -23,7 +23,7 @@ import pytest
 
 from api.main import create_app
 from coach.engine import Engine
-from coach.llm import allow_model_requests
+from coach.llm.provider import allow_model_requests
 from coach.settings import Settings
 from coach.store.store import Store
 from tests.conftest import KNOWLEDGE_DIR, PEOPLE_FILE, free_port

@@ -110,14 +110,14 @@ def test_tokenize_drops_stopwords_and_stems() -> None:
     assert tokenize("I want to be Managing the teams") == ["manag", "team"]
 
 
-def test_cli_search_json(engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("coach.cli.engine", lambda settings_=None: engine)
-    result = CliRunner().invoke(app, ["search", "coaching my team", "--kind", "competency", "--top", "3", "--json"])
+def test_cli_search_json(engine: Engine, settings: Settings) -> None:
+    result = CliRunner().invoke(app, ["search", "coaching my team", "--kind", "competency", "--top", "3", "--json"],
+                                obj=engine)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert len(rows) == 3 and {"id", "kind", "title", "score"} <= set(rows[0])
     assert all(r["kind"] == "competency" for r in rows)
-    bad = CliRunner().invoke(app, ["search", "x", "--kind", "planet"])
+    bad = CliRunner().invoke(app, ["search", "x", "--kind", "planet"], obj=engine)
     assert bad.exit_code == 2 and "kind" in bad.output
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.summaries import Commitment, FollowUpSummary, Participant, draft_summary
+from coach.followup.summaries import Commitment, FollowUpSummary, Participant, draft_summary
 from evals.harness import run_suite
 
 MEETING = date(2025, 3, 5)  # a Wednesday

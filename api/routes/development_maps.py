@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
 from api.limits import EARLIEST_DATE, LATEST_DATE
-from coach.assist import development_map
-from coach.development import DevelopmentMap
-from coach.gaps import Rating
+from coach.growth.service import development_map
+from coach.growth.development import DevelopmentMap
+from coach.growth.gaps import Rating
 from coach.store.auth import require_access
 
 router = APIRouter(tags=["development maps"])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import AdminDep, EngineDep, PrincipalDep
 from coach.errors import NotFound
 from coach.knowledge import Competency, Role
-from coach.paths import PathExploration, explore_paths
+from coach.growth.paths import PathExploration, explore_paths
 
 router = APIRouter(tags=["knowledge"])
 Kind = Literal["role", "competency", "resource", "question"]

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
-from coach.assist import questions as suggest
-from coach.questions import OpenCommitment, QuestionRequest, QuestionSet
+from coach.questions.service import questions as suggest
+from coach.questions.arc import OpenCommitment, QuestionRequest, QuestionSet
 from coach.store.auth import require_access
 
 router = APIRouter(tags=["questions"])

@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
 from api.limits import EARLIEST_DATE
-from coach.followup import MAX_PARTICIPANTS, StoredSummary, summarise_and_store
+from coach.followup.service import MAX_PARTICIPANTS, StoredSummary, summarise_and_store
 from coach.store.auth import require_access
-from coach.summaries import Participant
+from coach.followup.summaries import Participant
 
 router = APIRouter(tags=["summaries"])
 

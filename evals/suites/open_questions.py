@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from coach.checker import check_question
+from coach.questions.checker import check_question
 from evals.harness import DATASETS_DIR, SHARED_DIR, Metric, SuiteResult, load_jsonl
 
 BLIND_FILE = DATASETS_DIR / "checker_blind.jsonl"

@@ -8,15 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from coach.development import DevelopmentMap, build_development_map
+from coach.growth.development import DevelopmentMap, build_development_map
 from coach.engine import Engine
-from coach.paths import explore_paths
+from coach.growth.paths import explore_paths
 from evals.common import eval_engine
 from evals.harness import DATASETS_DIR, SHARED_DIR, Metric, SuiteResult, load_jsonl
 
 
 def expected_gaps(engine: Engine, current_id: str, target_id: str, ratings: dict | None) -> set[tuple[str, int, int]]:
-    """Gaps recomputed straight from the knowledge, independently of coach.gaps."""
+    """Gaps recomputed straight from the knowledge, independently of coach.growth.gaps."""
     k = engine.knowledge
     current, target = k.roles[current_id], k.roles[target_id]
     out = set()

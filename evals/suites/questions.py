@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from coach.checker import check_question
-from coach.questions import NEAR_DUPLICATE, QuestionRequest, QuestionSet, suggest_questions
+from coach.questions.checker import check_question
+from coach.questions.arc import NEAR_DUPLICATE, QuestionRequest, QuestionSet, suggest_questions
 from coach.engine import Engine
-from coach.llm import allow_model_requests
+from coach.llm.provider import allow_model_requests
 from evals.common import eval_engine, llm_engine
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
 
@@ -65,7 +65,7 @@ def run(limit: int | None = None, provider: str | None = None, **_: Any) -> Suit
                             f"code or the other datasets; {note}")
     llm = llm_engine(provider)
     if llm is not None:
-        from coach.assist import questions
+        from coach.questions.service import questions
 
         with allow_model_requests():
             drafted = _score(llm, cases, questions)

@@ -9,7 +9,7 @@ from typing import Any
 from evals.common import eval_engine, reciprocal_rank
 from evals.harness import DATASETS_DIR, SHARED_DIR, Metric, SuiteResult, load_jsonl
 from coach.engine import Engine
-from coach.paths import rank_target_roles
+from coach.growth.paths import rank_target_roles
 
 
 def _score(engine: Engine, cases: list[dict[str, Any]], graph_aware: bool) -> tuple[dict[str, float], list[dict]]:

@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from coach.summaries import FollowUpSummary, Participant, draft_summary
-from coach.llm import allow_model_requests
+from coach.followup.summaries import FollowUpSummary, Participant, draft_summary
+from coach.llm.provider import allow_model_requests
 from evals.common import llm_engine
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
 
@@ -94,7 +94,7 @@ def summarise_case(case: dict[str, Any], engine: Any = None) -> FollowUpSummary:
     """The summary of one dataset item: the rules engine's, or through `engine`'s LLM when one is given."""
     participants = [Participant(**p) for p in case["participants"]]
     if engine is not None:
-        from coach.assist import summary
+        from coach.followup.service import summary
 
         return summary(engine, case["notes"], date.fromisoformat(case["meeting_date"]), participants)
     return draft_summary(case["notes"], date.fromisoformat(case["meeting_date"]), participants)

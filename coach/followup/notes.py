@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.dates import DateOrder, find_due_phrase, infer_date_order, is_asap, resolve_due_date
+from coach.followup.dates import DateOrder, find_due_phrase, infer_date_order, is_asap, resolve_due_date
 
 # Emoji and pictographs that lead a line as its bullet ("✅ Malik → write the plan", "🤔 maybe: ...").
 _EMOJI = r"[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?"

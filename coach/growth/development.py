@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from coach.engine import Engine
 from coach.errors import InvalidInput
-from coach.gaps import Gap, GapAnalysis, Strength, analyse_gaps, normalise_ratings
+from coach.growth.gaps import Gap, GapAnalysis, Strength, analyse_gaps, normalise_ratings
 from coach.knowledge import Knowledge, Resource, Role
-from coach.paths import CandidateRole, RoleRef, rank_target_roles, role_ref
+from coach.growth.paths import CandidateRole, RoleRef, rank_target_roles, role_ref
 from coach.templating import render_document
 
 MAX_ACTIONS_PER_GAP = 3

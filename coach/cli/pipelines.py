@@ -10,7 +10,7 @@ import typer
 import yaml
 from pydantic import ValidationError
 
-from coach.cli import JsonOpt, app, emit, engine, fail
+from coach.cli.common import JsonOpt, app, emit, engine, fail
 from coach.errors import CoachError, InvalidInput
 
 
@@ -40,7 +40,7 @@ def _validation_failure(exc: ValidationError, as_json: bool) -> None:
 
 
 @app.command("questions")
-def questions_cmd(role: str = typer.Option(..., help="Current role: id, title or free text."),
+def questions_cmd(ctx: typer.Context, role: str = typer.Option(..., help="Current role: id, title or free text."),
                   aspiration: str = typer.Option("", help="The employee's aspiration in their words."),
                   context: str = typer.Option("", help="Recent context, e.g. the last session's notes."),
                   name: str = typer.Option("", help="The employee's name."),
@@ -51,13 +51,13 @@ def questions_cmd(role: str = typer.Option(..., help="Current role: id, title or
                   ratings: Optional[Path] = typer.Option(None, help="YAML/JSON file of competency ratings."),
                   as_json: bool = JsonOpt) -> None:
     """Suggest open, non-leading questions for a career conversation."""
-    from coach.assist import questions
-    from coach.questions import QuestionRequest
+    from coach.questions.service import questions
+    from coach.questions.arc import QuestionRequest
 
     try:
         request = QuestionRequest(name=name, role=role, aspiration=aspiration, context=context, target_role=target,
                                   conversation_type=type_, count=count, ratings=_ratings(ratings))
-        result = questions(engine(), request)
+        result = questions(engine(ctx), request)
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:
@@ -67,14 +67,14 @@ def questions_cmd(role: str = typer.Option(..., help="Current role: id, title or
 
 
 @app.command("paths")
-def paths_cmd(role: str = typer.Option(..., help="Current role."), interests: str = typer.Option(""),
+def paths_cmd(ctx: typer.Context, role: str = typer.Option(..., help="Current role."), interests: str = typer.Option(""),
               limit: int = typer.Option(6, min=1, max=20), ratings: Optional[Path] = typer.Option(None),
               as_json: bool = JsonOpt) -> None:
     """Ranked career paths from a role: up, lateral, expert IC and management."""
-    from coach.paths import explore_paths
+    from coach.growth.paths import explore_paths
 
     try:
-        result = explore_paths(engine(), role, interests, _ratings(ratings), limit=limit)
+        result = explore_paths(engine(ctx), role, interests, _ratings(ratings), limit=limit)
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:
@@ -85,16 +85,16 @@ def paths_cmd(role: str = typer.Option(..., help="Current role."), interests: st
 
 
 @app.command("map")
-def map_cmd(role: str = typer.Option(..., help="Current role."), aspiration: str = typer.Option(""),
+def map_cmd(ctx: typer.Context, role: str = typer.Option(..., help="Current role."), aspiration: str = typer.Option(""),
             target: Optional[str] = typer.Option(None, "--target"), ratings: Optional[Path] = typer.Option(None),
             horizon_months: int = typer.Option(12, "--horizon-months"),
             start: Optional[str] = typer.Option(None, help="YYYY-MM-DD (default: today)."),
             as_json: bool = JsonOpt) -> None:
     """A development map: target role, prioritised gaps, dated actions, check-ins."""
-    from coach.assist import development_map
+    from coach.growth.service import development_map
 
     try:
-        result = development_map(engine(), role, aspiration=aspiration, target_role=target,
+        result = development_map(engine(ctx), role, aspiration=aspiration, target_role=target,
                                        ratings=_ratings(ratings), horizon_months=horizon_months,
                                        start=_date(start, "start") if start else None)
     except ValidationError as exc:
@@ -105,7 +105,7 @@ def map_cmd(role: str = typer.Option(..., help="Current role."), aspiration: str
 
 
 @app.command("summarize")
-def summarize_cmd(notes_file: Path = typer.Argument(..., help="The meeting notes, as text."),
+def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., help="The meeting notes, as text."),
                   date_: str = typer.Option(..., "--date", help="Meeting date, YYYY-MM-DD."),
                   manager: str = typer.Option(..., help="The manager's name as used in the notes."),
                   employee: str = typer.Option(..., help="The employee's name as used in the notes."),
@@ -113,9 +113,9 @@ def summarize_cmd(notes_file: Path = typer.Argument(..., help="The meeting notes
                   email: bool = typer.Option(False, help="Print the e-mail draft instead of Markdown."),
                   as_json: bool = JsonOpt) -> None:
     """Draft the follow-up summary of a career conversation from the manager's notes."""
-    from coach.assist import summary
-    from coach.followup import validate_notes
-    from coach.summaries import Participant
+    from coach.followup.service import summary
+    from coach.followup.service import validate_notes
+    from coach.followup.summaries import Participant
 
     try:
         try:
@@ -128,7 +128,7 @@ def summarize_cmd(notes_file: Path = typer.Argument(..., help="The meeting notes
         participants = [Participant(name=manager, role="manager"), Participant(name=employee, role="employee"),
                         *(Participant(name=o, role="other") for o in other)]
         meeting = _date(date_, "date")
-        settings_engine = engine()
+        settings_engine = engine(ctx)
         validate_notes(notes, meeting, participants, max_chars=settings_engine.settings.max_notes_chars)
         result = summary(settings_engine, notes, meeting, participants)
     except ValidationError as exc:

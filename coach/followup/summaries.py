@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from coach.notes import (
+from coach.followup.notes import (
     CHECKIN,
     OwnerResolver,
     Participantish,

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from coach.cli import JsonOpt, app, emit, engine, fail
+from coach.cli.common import JsonOpt, app, emit, engine, fail
 from coach.errors import CoachError, InvalidInput
 from coach.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -76,7 +76,7 @@ def _mask(name: str, value: object) -> str:
 
 
 @app.command("doctor")
-def doctor(as_json: bool = JsonOpt) -> None:
+def doctor(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """Print the active configuration (secrets masked) and probe Chroma, the database and the LLM."""
     settings = get_settings()
     config = {name: _mask(name, getattr(settings, name)) for name in Settings.model_fields}
@@ -90,7 +90,7 @@ def doctor(as_json: bool = JsonOpt) -> None:
         except Exception as exc:  # doctor reports every failure instead of stopping at the first
             checks[name] = {"status": "fail", "detail": f"{type(exc).__name__}: {exc}"}
 
-    probe("knowledge", lambda: f"{len(engine(settings).knowledge.roles)} roles in {settings.knowledge_dir}")
+    probe("knowledge", lambda: f"{len(engine(ctx, settings).knowledge.roles)} roles in {settings.knowledge_dir}")
     probe("chroma", lambda: _chroma(settings))
     probe("database", lambda: _database(settings))
     probe("llm", lambda: _llm(settings))
@@ -116,7 +116,7 @@ def _database(settings: Settings) -> str:
 
 
 def _llm(settings: Settings) -> str:
-    from coach.llm import probe_llm
+    from coach.llm.provider import probe_llm
 
     return probe_llm(settings)
 

@@ -50,8 +50,8 @@ class RawOutputError(Exception):
 def check_allow_model_requests() -> None:
     """Raise ModelRequestsBlocked unless real model requests are allowed right now."""
     if not ALLOW_MODEL_REQUESTS:
-        raise ModelRequestsBlocked("Model requests are not allowed, since coach.llm.ALLOW_MODEL_REQUESTS is False; "
-                                   "use coach.llm.allow_model_requests() in a test that means to reach a model")
+        raise ModelRequestsBlocked("Model requests are not allowed, since coach.llm.provider.ALLOW_MODEL_REQUESTS is False; "
+                                   "use coach.llm.provider.allow_model_requests() in a test that means to reach a model")
 
 
 @contextmanager

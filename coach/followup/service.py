@@ -6,14 +6,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from coach.engine import Engine
 from coach.errors import CoachError, InvalidInput, PayloadTooLarge
-from coach.summaries import FollowUpSummary, Participant
+from coach.followup.linking import competency_linker
+from coach.followup.summaries import FollowUpSummary, Participant, draft_summary
 
 MAX_PARTICIPANTS = 20
-COMPETENCY_LINK_MIN_SIMILARITY = 0.35
 
 
 class StoredSummary(FollowUpSummary):
@@ -46,15 +46,6 @@ def validate_notes(notes: str, meeting_date: date, participants: list[Participan
         raise InvalidInput("participants: need one participant with role 'manager' and one with role 'employee'",
                            field="participants")
 
-
-def competency_linker(engine: Engine) -> Callable[[str], list[str]]:
-    """Links a commitment's action to competencies by meaning (best one or two above a floor)."""
-
-    def link(text: str) -> list[str]:
-        hits = engine.search(text, kind="competency", top=2)
-        return [h.id for h in hits if (h.similarity or 0) >= COMPETENCY_LINK_MIN_SIMILARITY]
-
-    return link
 
 
 def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_id: str, notes: str,
@@ -96,6 +87,15 @@ def _replay(summary_json: dict[str, Any], store: Any, employee_id: str, note_id:
 
 
 def _assisted_summary(engine: Engine) -> Callable[..., FollowUpSummary]:
-    from coach.assist import summary
-
     return lambda notes, meeting_date, participants: summary(engine, notes, meeting_date, participants)
+
+
+def summary(engine: Engine, notes: str, meeting_date: date, participants: list[Participant]) -> FollowUpSummary:
+    """Rules summary; with an LLM configured, its draft is used only if owners, dates and evidence check out."""
+    link = competency_linker(engine)
+    rules = draft_summary(notes, meeting_date, participants, link_competencies=link)
+    if not engine.llm_enabled:
+        return rules
+    from coach.followup.drafting import llm_summary  # langchain's message classes load only when an LLM is set
+
+    return llm_summary(engine, engine.llm, notes, meeting_date, participants, rules, link_competencies=link)

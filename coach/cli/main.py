@@ -1,49 +1,16 @@
-"""The `coach` command: the same pipelines as the API, printed as text or --json."""
+"""`coach knowledge`, `coach import`, `coach index`, `coach search`, `coach eval`, `coach serve`."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
+from coach.cli.common import JsonOpt, app, emit, engine, fail, import_app, invalid, knowledge_app
 from coach.errors import CoachError
-from coach.settings import Settings, get_settings
-
-app = typer.Typer(help="Coach: career-conversation coach (offline, LLM optional).", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
-knowledge_app = typer.Typer(help="Validate the knowledge directory.", no_args_is_help=True)
-import_app = typer.Typer(help="Import career frameworks into the knowledge format.", no_args_is_help=True)
-app.add_typer(knowledge_app, name="knowledge")
-app.add_typer(import_app, name="import")
-
-JsonOpt = typer.Option(False, "--json", help="Print JSON instead of text.")
-
-
-def emit(payload: Any, as_json: bool, text: str | None = None) -> None:
-    """Print JSON (sorted, UTF-8) or the human text."""
-    if as_json:
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
-    else:
-        typer.echo(text if text is not None else json.dumps(payload, indent=2, ensure_ascii=False, default=str))
-
-
-def fail(exc: CoachError, as_json: bool = False) -> None:
-    """A clear message on stderr (or a JSON error) and a non-zero exit."""
-    if as_json:
-        typer.echo(json.dumps({"error": type(exc).__name__, "field": exc.field, "detail": exc.message, **exc.details}), err=True)
-    else:
-        typer.echo(f"error: {exc.message}", err=True)
-    raise typer.Exit(2 if exc.status_code < 500 else 1)
-
-
-def engine(settings: Settings | None = None):  # noqa: ANN201 - import kept lazy: the model takes seconds
-    from coach.engine import Engine
-
-    return Engine(settings or get_settings())
-
+from coach.settings import get_settings
 
 @knowledge_app.command("check")
 def knowledge_check(directory: Optional[Path] = typer.Argument(None, help="Default: COACH_KNOWLEDGE_DIR."),
@@ -99,10 +66,10 @@ def _report_import(run: Any, out_dir: Path, as_json: bool) -> None:
 
 
 @app.command("index")
-def index_cmd(as_json: bool = JsonOpt) -> None:
+def index_cmd(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """Embed new or changed knowledge documents into Chroma (unchanged ones are skipped)."""
     try:
-        stats = engine().reindex(progress=not as_json and sys.stderr.isatty())
+        stats = engine(ctx).reindex(progress=not as_json and sys.stderr.isatty())
     except CoachError as exc:
         fail(exc, as_json)
     payload = {"added": stats.added, "updated": stats.updated, "unchanged": stats.unchanged, "removed": stats.removed,
@@ -113,30 +80,26 @@ def index_cmd(as_json: bool = JsonOpt) -> None:
 
 
 @app.command("search")
-def search_cmd(text: str, kind: Optional[str] = typer.Option(None, help="role | competency | resource | question"),
+def search_cmd(ctx: typer.Context, text: str, kind: Optional[str] = typer.Option(None, help="role | competency | resource | question"),
                top: int = typer.Option(10, min=1, max=100), job_family: Optional[str] = None,
                track: Optional[str] = None, level: Optional[int] = None, as_json: bool = JsonOpt) -> None:
     """Hybrid (meaning + keyword) search over the knowledge."""
     if kind not in (None, "role", "competency", "resource", "question"):
-        fail(_invalid("kind", f"must be role, competency, resource or question, got '{kind}'"), as_json)
+        fail(invalid("kind", f"must be role, competency, resource or question, got '{kind}'"), as_json)
     try:
-        hits = engine().search(text, kind=kind, top=top, job_family=job_family, track=track, level=level)
+        hits = engine(ctx).search(text, kind=kind, top=top, job_family=job_family, track=track, level=level)
     except CoachError as exc:
         fail(exc, as_json)
     emit([h.as_dict() for h in hits], as_json,
          "\n".join(f"{h.score:.4f}  {h.kind:<10} {h.id:<36} {h.title}" for h in hits) or "no results")
 
 
-def _invalid(field: str, message: str) -> CoachError:
-    from coach.errors import InvalidInput
-
-    return InvalidInput(f"{field}: {message}", field=field)
-
 
 @app.command("eval")
 def eval_cmd(name: str = typer.Argument(..., help="Suite name, or 'all'."),
              limit: Optional[int] = typer.Option(None, min=1, help="Only the first N cases."),
              provider: Optional[str] = typer.Option(None, help="'openai' to also run through the configured LLM."),
+             split: Optional[str] = typer.Option(None, help="For suites with splits: dev, heldout or all."),
              as_json: bool = JsonOpt) -> None:
     """Run an eval suite: print a table, write evals/results/<name>.json."""
     from evals.harness import available_suites, format_table, run_suite
@@ -144,8 +107,10 @@ def eval_cmd(name: str = typer.Argument(..., help="Suite name, or 'all'."),
     names = available_suites() if name == "all" else [name]
     unknown = [n for n in names if n not in available_suites()]
     if unknown:
-        fail(_invalid("name", f"unknown suite {unknown}; available: {', '.join(available_suites())}"), as_json)
-    options = {"provider": provider} if provider else {}
+        fail(invalid("name", f"unknown suite {unknown}; available: {', '.join(available_suites())}"), as_json)
+    options: dict[str, str] = {"provider": provider} if provider else {}
+    if split:
+        options["split"] = split
     out = []
     for suite in names:
         result, path = run_suite(suite, limit=limit, **options)
@@ -166,19 +131,3 @@ def serve(host: Optional[str] = None, port: Optional[int] = None) -> None:
     settings = get_settings()
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 log_level="info")
-
-
-def _register() -> None:
-    # The command modules add themselves to `app`; imported last so they can use the helpers above.
-    from coach import cli_admin, cli_pipelines  # noqa: F401
-
-
-_register()
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -10,10 +10,10 @@ from statistics import median
 
 from pydantic import BaseModel, Field
 
-from coach.aspiration import split_aspiration
+from coach.growth.aspiration import split_aspiration
 from coach.engine import Engine
 from coach.errors import InvalidInput
-from coach.gaps import Gap, Rating, TrackMove, analyse_gaps, classify_move, distance, normalise_ratings
+from coach.growth.gaps import Gap, Rating, TrackMove, analyse_gaps, classify_move, distance, normalise_ratings
 from coach.knowledge import Knowledge, Role, named_roles
 
 MAX_STEPS = 3

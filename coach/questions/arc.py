@@ -10,12 +10,12 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from coach.checker import check_question
-from coach.context import extract_topics
+from coach.questions.checker import check_question
+from coach.questions.context import extract_topics
 from coach.engine import Engine
-from coach.gaps import Gap, analyse_gaps, normalise_ratings
+from coach.growth.gaps import Gap, analyse_gaps, normalise_ratings
 from coach.knowledge import STAGES, Question, Role
-from coach.paths import RoleRef, rank_target_roles, role_ref
+from coach.growth.paths import RoleRef, rank_target_roles, role_ref
 
 ConversationType = Literal["career-check-in", "performance-review", "quarterly-reflection", "new-in-role"]
 STAGE_WEIGHTS = {"reflect": 1.5, "aspire": 1.4, "explore": 1.2, "gaps": 1.6, "support": 1.1, "commit": 1.0}

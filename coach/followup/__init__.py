@@ -1,0 +1,1 @@
+"""After a conversation: notes, due dates, follow-up summaries and the stored commitments."""

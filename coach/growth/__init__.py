@@ -1,0 +1,1 @@
+"""Exploring: aspirations, career paths, competency gaps and development maps."""

@@ -1,0 +1,69 @@
+"""Follow-up summaries on real notes that people outside the project published (evals/datasets/real_notes/).
+
+The headline number for notes. Sources are split whole into dev (analysed, may guide changes) and heldout
+(scored only at the end of a round, never analysed). `coach eval real_notes` scores dev;
+`coach eval real_notes --split heldout` the held-out sources; `--split all` both. Scoring is the summaries
+suite's: owner, due date and overlapping action must match.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
+from evals.suites.summaries import _score
+
+REAL_DIR = DATASETS_DIR / "real_notes"
+SPLITS = ("dev", "heldout")
+# The first run of every source, untouched (2026-12-07, the rules engine as it was before any work on this set).
+FIRST_RUN = {
+    "dev": "P 0.208 R 0.103 F1 0.137, due 0.640, check-ins 0.840 (50 notes, 16 sources)",
+    "heldout": "P 0.316 R 0.158 F1 0.211, due 0.857, check-ins 1.000 (24 notes, 8 sources)",
+}
+
+
+def load_cases(split: str = "dev") -> list[dict[str, Any]]:
+    """The labelled notes of one split ("dev", "heldout") or of both ("all"), in file order."""
+    wanted = SPLITS if split == "all" else (split,)
+    cases = []
+    for part in wanted:
+        for path in sorted(REAL_DIR.glob(f"*_{part}.jsonl")):
+            cases += [{**case, "split": part, "holdout": part == "heldout"} for case in load_jsonl(path)]
+    return cases
+
+
+def _f1(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
+    p = tp / pred if pred else 1.0
+    r = tp / gold if gold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def run(limit: int | None = None, split: str = "dev", **_: Any) -> SuiteResult:
+    """Score the rules engine on the real notes of `split`, overall and per source."""
+    if split not in (*SPLITS, "all"):
+        raise ValueError(f"split: must be dev, heldout or all, got '{split}'")
+    cases = load_cases(split)[:limit]
+    result = _score(cases)
+    result.suite = "real_notes"
+    result.metrics = [m for m in result.metrics if not m.name.startswith("f1_") and m.name != "recap_3_to_5_sentences"]
+    for m in result.metrics:
+        if m.name == "commitment_f1":
+            m.target = 0.75
+    by_source: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "pred": 0, "gold": 0, "notes": 0})
+    for case, detail in zip(cases, result.cases):
+        row = by_source[case["source_id"]]
+        row["tp"] += detail["tp"]
+        row["pred"] += detail["predicted"]
+        row["gold"] += detail["gold"]
+        row["notes"] += 1
+        detail.update(source_id=case["source_id"], split=case["split"], kind=case.get("kind"))
+    for source, row in sorted(by_source.items()):
+        _, _, f1 = _f1(row["tp"], row["pred"], row["gold"])
+        result.metrics.append(Metric(f"source.{source}.f1", f1))
+    first = [f"first run, {part}: {FIRST_RUN[part]}" for part in (SPLITS if split == "all" else (split,))]
+    result.notes = [*first, f"split {split}: {len(cases)} notes from {len(by_source)} sources, "
+                    f"{sum(r['gold'] for r in by_source.values())} gold commitments",
+                    "per source: " + "; ".join(f"{s} {r['notes']} notes, {r['tp']}/{r['gold']} found, {r['pred']} predicted"
+                                               for s, r in sorted(by_source.items()))]
+    return result
