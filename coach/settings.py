@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of LLM drafts.")
     llm_max_tokens: int = Field(2048, ge=16, le=32_000, description="Most tokens one LLM answer may use.")
 
+    notes_judge: bool = Field(True, description="Add the commitments the learned judge finds in notes the rules pass over (see README results).")
+
     host: str = Field("127.0.0.1", description="API bind address for `coach serve`.")
     port: int = Field(8000, ge=1, le=65535, description="API port for `coach serve`.")
     seed_people_file: Path | None = Field(None, description="YAML of people and reporting lines to seed the store (make run uses the sample).")

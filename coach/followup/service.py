@@ -94,6 +94,10 @@ def summary(engine: Engine, notes: str, meeting_date: date, participants: list[P
     """Rules summary; with an LLM configured, its draft is used only if owners, dates and evidence check out."""
     link = competency_linker(engine)
     rules = draft_summary(notes, meeting_date, participants, link_competencies=link)
+    if engine.settings.notes_judge:
+        from coach.followup.judged import add_judged_commitments
+
+        rules = add_judged_commitments(rules, notes, meeting_date, participants, embedder=engine.embeddings)
     if not engine.llm_enabled:
         return rules
     from coach.followup.drafting import llm_summary  # langchain's message classes load only when an LLM is set

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
-from evals.suites.summaries import _score
+from evals.suites.summaries import _score, summarise_case
 
 REAL_DIR = DATASETS_DIR / "real_notes"
 SPLITS = ("dev", "heldout")
@@ -39,12 +39,44 @@ def _f1(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def judged_summary(case: dict[str, Any]):  # noqa: ANN201
+    """The rules summary plus the learned judge's commitments, as the product makes it with the judge on."""
+    from datetime import date
+
+    from coach.followup.judged import add_judged_commitments
+    from coach.followup.summaries import Participant
+
+    participants = [Participant(**p) for p in case["participants"]]
+    return add_judged_commitments(summarise_case(case), case["notes"], date.fromisoformat(case["meeting_date"]),
+                                  participants, embedder=_embedder(), author=case.get("author", "manager"))
+
+
+_EMBEDDER: list = []
+
+
+def _embedder():  # noqa: ANN202
+    """The shipped embeddings, with the training script's disk cache so repeated eval runs do not re-embed."""
+    if not _EMBEDDER:
+        from coach.retrieval.embedder import get_embeddings
+        from evals.train_judge import CachedEmbedder
+
+        _EMBEDDER.append(CachedEmbedder(get_embeddings()))
+    return _EMBEDDER[0]
+
+
 def run(limit: int | None = None, split: str = "dev", **_: Any) -> SuiteResult:
-    """Score the rules engine on the real notes of `split`, overall and per source."""
+    """Score the rules engine on the real notes of `split`, overall and per source; then rules + learned judge."""
     if split not in (*SPLITS, "all"):
         raise ValueError(f"split: must be dev, heldout or all, got '{split}'")
     cases = load_cases(split)[:limit]
     result = _score(cases)
+    from coach.followup.learned_judge import load_judge
+
+    if load_judge() is not None:
+        judged = _score(cases, summarise=judged_summary)
+        result.metrics += [Metric(f"judge.{m.name}", m.value, m.target, m.higher_is_better) for m in judged.metrics
+                           if m.name in ("commitment_precision", "commitment_recall", "commitment_f1",
+                                         "due_date_accuracy", "invented_owners", "evidence_is_substring")]
     result.suite = "real_notes"
     result.metrics = [m for m in result.metrics if not m.name.startswith("f1_") and m.name != "recap_3_to_5_sentences"]
     for m in result.metrics:
