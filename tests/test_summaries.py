@@ -589,3 +589,30 @@ def test_a_title_with_a_full_stop_and_a_nickname_the_title_gives() -> None:
     quinn = [MANAGER, Participant(name="Quinn Park", role="employee")]
     assert summarise("Quarterly career chat\n- quarterly to send the report by Fri", quinn).commitments == []
     assert summarise("Katherine starts parental leave 3/20.", katherine).commitments == []
+
+
+def test_every_segment_records_its_fate_with_a_reason() -> None:
+    from coach.followup.extract import Decision
+
+    decisions: list[Decision] = []
+    notes = ("Priya - career chat\n- maybe Priya presents at the guild\n"
+             "- I offered to put her forward for the panel; she declined\n"
+             "- Priya will shadow two customer interviews by Friday\n- Next 1:1 on March 19")
+    summary = draft_summary(notes, MEETING, PEOPLE, decisions=decisions)
+    assert len(summary.commitments) == 1
+    fates = {d.evidence: (d.kept, d.reason) for d in decisions}
+    assert fates["Priya - career chat"] == (False, "title line")
+    assert fates["Priya will shadow two customer interviews by Friday"] == (True, "commitment 1")
+    assert fates["I offered to put her forward for the panel"] == (False, "an offer that was turned down")
+    assert fates["Next 1:1 on March 19"][0] is False
+    assert all(d.reason for d in decisions) and all(d.evidence in notes for d in decisions)
+    # keeping decisions changes nothing in the summary itself
+    assert draft_summary(notes, MEETING, PEOPLE) == summary
+
+
+def test_vocabulary_is_data_loaded_once() -> None:
+    from coach.followup.extract import vocabulary
+
+    assert vocabulary.vocabulary() is vocabulary.vocabulary()
+    assert {"write", "draft", "nominate"} <= vocabulary.words("action_verbs")
+    assert vocabulary.VOCABULARY_FILE.suffix == ".yaml"
