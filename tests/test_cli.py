@@ -89,6 +89,10 @@ def test_summarize_explain_prints_each_segments_fate(cli_env: Path) -> None:
     assert '- dropped: ' in text.stdout and "maybe Priya presents at the guild" in text.stdout
     data = run_json(*args, "--explain")
     assert [d["kept"] for d in data["explain"]] == [False, True]
+    notes.write_text("- I'll book the workshop tomorrow\n")
+    assert [c["owner"] for c in run_json(*args, "--author", "employee")["commitments"]] == ["Priya Raman"]
+    bad = runner.invoke(app, [*args, "--author", "intern"])
+    assert bad.exit_code == 2 and "author" in bad.output
 
 
 def test_token_setup_local_and_doctor(cli_env: Path) -> None:

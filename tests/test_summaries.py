@@ -616,3 +616,44 @@ def test_vocabulary_is_data_loaded_once() -> None:
     assert vocabulary.vocabulary() is vocabulary.vocabulary()
     assert {"write", "draft", "nominate"} <= vocabulary.words("action_verbs")
     assert vocabulary.VOCABULARY_FILE.suffix == ".yaml"
+
+
+@pytest.mark.parametrize(("author", "owner"), [("manager", "Dana Lee"), ("employee", "Priya Shah"), ("shared", None)])
+def test_i_is_whoever_wrote_the_notes(author: str, owner: str | None) -> None:
+    c = only(draft_summary("- I'll draft the migration plan by Friday", MEETING, PEOPLE, author=author))
+    assert c.owner == owner
+    assert (c.owner is None) == ("owner unclear" in c.flags)
+
+
+def test_shared_notes_use_speaker_labels_for_i() -> None:
+    notes = ("Dana: how did the demo go for you?\nPriya: I think it went well.\nDana: good, what will you do next?\n"
+             "Priya: I'll write up the lessons by Friday.")
+    c = only(draft_summary(notes, MEETING, PEOPLE, author="shared"))
+    assert c.owner == "Priya Shah"
+
+
+@pytest.mark.parametrize("line", [
+    "- @priya: draft the migration plan by Friday",
+    "- Draft the migration plan by Friday @priya",
+    "- [Priya] draft the migration plan by Friday",
+    "- Student will draft the migration plan by Friday",
+    "- PS to draft the migration plan by Friday",
+])
+def test_handles_tags_initials_and_roles_name_participants(line: str) -> None:
+    assert only(summarise(line)).owner == "Priya Shah"
+
+
+@pytest.mark.parametrize("line", ["- [Manager] book the room for the review by Friday",
+                                  "- Supervisor will book the room for the review by Friday"])
+def test_roles_used_as_names_resolve_to_that_participant(line: str) -> None:
+    assert only(summarise(line)).owner == "Dana Lee"
+
+
+def test_a_role_word_as_an_imperative_is_no_owner() -> None:
+    c = only(summarise("Actions:\n- Lead the retro on Friday"))
+    assert c.owner is None and c.action.startswith("Lead the retro")
+
+
+def test_a_handle_of_someone_else_invents_no_owner() -> None:
+    c = only(summarise("Actions:\n- Review the PR by Friday @someone-else"))
+    assert c.owner is None

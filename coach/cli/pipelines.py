@@ -113,12 +113,14 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
                   manager: str = typer.Option(..., help="The manager's name as used in the notes."),
                   employee: str = typer.Option(..., help="The employee's name as used in the notes."),
                   other: list[str] = typer.Option([], help="Other participants."),
+                  author: str = typer.Option("manager", help="Who wrote the notes: manager, employee or shared "
+                                                             "(whom \"I\" means)."),
                   email: bool = typer.Option(False, help="Print the e-mail draft instead of Markdown."),
                   explain: bool = typer.Option(False, "--explain",
                                                help="Also print each segment's fate: kept as commitment N, or "
                                                     "dropped and why."),
                   as_json: bool = JsonOpt) -> None:
-    """Draft the follow-up summary of a career conversation from the manager's notes."""
+    """Draft the follow-up summary of a career conversation from its notes (the manager's by default)."""
     from coach.followup.extract import Decision
     from coach.followup.service import summary, validate_notes
     from coach.followup.summaries import Participant, draft_summary
@@ -134,12 +136,14 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
         participants = [Participant(name=manager, role="manager"), Participant(name=employee, role="employee"),
                         *(Participant(name=o, role="other") for o in other)]
         meeting = _date(date_, "date")
+        if author not in AUTHORS:
+            raise InvalidInput(f"author: must be one of {', '.join(AUTHORS)}, got '{author}'", field="author")
         settings_engine = engine(ctx)
         validate_notes(notes, meeting, participants, max_chars=settings_engine.settings.max_notes_chars)
-        result = summary(settings_engine, notes, meeting, participants)
+        result = summary(settings_engine, notes, meeting, participants, author=author)  # type: ignore[arg-type]
         decisions: list[Decision] = []
         if explain:  # the rules engine's reading of the notes, segment by segment
-            draft_summary(notes, meeting, participants, decisions=decisions)
+            draft_summary(notes, meeting, participants, decisions=decisions, author=author)  # type: ignore[arg-type]
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:
@@ -150,6 +154,9 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
         data["explain"] = [vars(d) for d in decisions]
         text += "\n\n## How the notes were read\n\n" + "\n".join(_fate(d) for d in decisions)
     emit(data, as_json, text)
+
+
+AUTHORS = ("manager", "employee", "shared")
 
 
 def _fate(decision: Decision) -> str:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from coach.followup.extract import (
     CHECKIN,
+    Author,
     Decision,
     OwnerResolver,
     Participantish,
@@ -160,11 +161,12 @@ def _recap(participants: list[Participant], meeting_date: date, lists: dict[str,
 
 def draft_summary(notes: str, meeting_date: date, participants: list[Participant], *,
                   link_competencies: Callable[[str], list[str]] | None = None,
-                  decisions: list[Decision] | None = None) -> FollowUpSummary:
+                  decisions: list[Decision] | None = None, author: Author = "manager") -> FollowUpSummary:
     """The rules engine's follow-up summary: every commitment quotes the notes, every owner is a participant.
+    `author` says who wrote the notes, so whom "I" means (in shared notes only a speaker label says).
     With `decisions`, the fate of every segment and candidate is appended to it (kept, or dropped and why)."""
     sentences = split_sentences(notes)
-    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes)
+    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes, author)
     next_check_in = find_next_check_in(sentences, meeting_date)
     commitments: list[Commitment] = []
     lists: dict[str, list[str]] = {"reflections": [], "aspirations": [], "concerns": []}
@@ -240,4 +242,4 @@ def render_summary(summary: FollowUpSummary, *, participants: list[Participant],
                                       "email": render_document("summary_email.txt", **context)})
 
 
-__all__ = ["Commitment", "FollowUpSummary", "Participant", "ResourceCommitted", "draft_summary", "render_summary"]
+__all__ = ["Commitment", "FollowUpSummary", "Participant", "ResourceCommitted", "Author", "draft_summary", "render_summary"]

@@ -17,8 +17,8 @@ from coach.followup.extract.model import (
            Segment,
            Sentence,
 )
-from coach.followup.extract.owners import OwnerResolver
+from coach.followup.extract.owners import Author, OwnerResolver
 from coach.followup.extract.segments import split_sentences
 
-__all__ = ["CHECKIN", "SUCCESS", "Candidate", "Decision", "OwnerResolver", "ParsedCommitment", "Participantish",
+__all__ = ["CHECKIN", "SUCCESS", "Author", "Candidate", "Decision", "OwnerResolver", "ParsedCommitment", "Participantish",
            "Segment", "Sentence", "find_next_check_in", "parse_commitments", "split_clauses", "split_sentences"]

@@ -203,6 +203,8 @@ def parse_commitments(sentence: Sentence, owners: OwnerResolver, meeting_date: d
             owner, flags = previous, []
         else:
             owner, flags = owners.resolve(owner_text)
+        if owner is None and (handle := _handle_owner(part_clause, owners)):
+            owner, flags = handle, []  # "Review the PR @dana": the one handle in the line owns it
         previous = named or previous
         if reason := drop_reason(action, lead, owner_text):
             _record(decisions, sentence, action, reason)
@@ -220,6 +222,16 @@ def _record(decisions: list[Decision] | None, sentence: Sentence, action: str | 
     """Note a dropped candidate and why, when the caller keeps decisions (`coach summarize --explain`)."""
     if decisions is not None:
         decisions.append(Decision(evidence=sentence.text, action=action, kept=False, reason=reason))
+
+
+# A handle anywhere in a line ("review the draft @priya", "(@dana)").
+_HANDLE = re.compile(r"(?<![\w@])@(?P<name>[A-Za-z][\w.-]*)")
+
+
+def _handle_owner(clause: str, owners: OwnerResolver) -> str | None:
+    """The participant the one handle of a clause names; None for no handle, several, or someone else's."""
+    names = {owners.match_name(m.group("name"))[0] for m in _HANDLE.finditer(clause)}
+    return names.pop() if len(names) == 1 and None not in names else None
 
 
 def _split_actions(action: str) -> list[str]:
@@ -358,6 +370,8 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
         colon = _COLON.match(rest)
         if colon and known and subject.lower() not in ("he", "she", "they", "we"):  # "me:", "her:", "Ben:"
             action = rest[colon.end():]
+            if owners.match_name(action)[0]:
+                return None, None  # "Employee: Kwame Mensah | Manager: ...": a field that names a person
             quoted = _QUOTED_PROMISE.match(action)
             if quoted:  # 'Ana: "I'll book the exam by Friday."': the one quoted is "I"
                 return subject, re.sub(r"[\"”]\s*$", "", action[quoted.end():])
@@ -391,7 +405,9 @@ def _owner_and_action(clause: str, sentence: Sentence, owners: OwnerResolver,
             return subject, rest[unknown_to.end() - len(unknown_to.group("v")):]
         if known:
             return None, None
-    # A bare imperative under "Actions:" is an action nobody owns yet.
+    # A bare imperative under "Actions:" is an action nobody owns yet; one with a participant's handle is theirs.
+    context = context or bool(clause.split() and clause.split()[0].lower() in _ACTION_VERBS
+                              and _handle_owner(clause, owners))
     if context and not _CUE_START.match(clause) and not CHECKIN.search(clause) and re.match(r"^[a-z]", clause, re.IGNORECASE) \
             and not _NOT_IMPERATIVE.match(clause) and not _reports_someone(clause):
         return None, clause

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from coach.followup.dates import find_due_phrase
 from coach.followup.extract.layout import _TITLE_WORDS, _looks_like_title
 from coach.followup.extract.model import Participantish
 from coach.followup.extract.vocabulary import (
+    vocabulary,
     _ACTION_VERBS,
     _NOT_A_PERSON,
     _NOT_INITIALS,
@@ -39,18 +41,38 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]{2,}(?![\w’'-])")
 _TITLE_NAME_WORD = re.compile(r"(?<![\w:/'’-])[A-Za-z]{2,12}(?![\w:/-])")
 
 
+Author = Literal["manager", "employee", "shared"]
+_ROLE_OF = {name: role for role, names in vocabulary()["role_names"].items() for name in names}
+# A role at the start of a subject, as a whole word: "Supervisor will", "[Manager]", "student to".
+# Only before a label, a bracket, a modal or the end, so that "Lead the retro" stays an imperative.
+_ROLE_NAME = re.compile(rf"(?:the\s+|my\s+)?({'|'.join(sorted(map(re.escape, _ROLE_OF), key=len, reverse=True))})"
+                        r"(?=\s*(?:[:\])]|\s[-–—]\s|$)|\s+(?:to|will|would|shall|should|can|agreed|and|&)\b|['’]ll\b)",
+                        re.IGNORECASE)
+
+
 class OwnerResolver:
     """Maps a subject in the notes to a participant, never to anyone else."""
 
-    def __init__(self, participants: list[Participantish], notes: str = "") -> None:
+    def __init__(self, participants: list[Participantish], notes: str = "", author: Author = "manager") -> None:
         self.participants = participants
+        self.author = author  # who wrote the notes: whom "I", "me" and "my" mean
         # Notes that call the employee "he" or "she" use "they" for someone else ("People Ops ... they'll send it").
         self.they_is_plural = bool(_GENDERED.search(notes))
         self.by_role = {role: [p for p in participants if p.role == role] for role in ("manager", "employee", "other")}
         self.aliases = self._title_alias(notes)
 
     def match_name(self, text: str) -> tuple[str | None, int]:
-        """(participant name, characters used) for a name at the start of text; (None, 0) if none."""
+        """(participant name, characters used) for a name at the start of text; (None, 0) if none. A handle
+        ("@dana") is the name after its "@"; a role used as a name ("Supervisor", "Student") is the one
+        participant with that role."""
+        if text.startswith("@"):
+            name, used = self.match_name(text[1:])
+            return (name, used + 1) if used else (None, 0)
+        role = _ROLE_NAME.match(text)
+        if role and not (role.group(1).lower() in _ACTION_VERBS and not text[role.end():].strip()):  # "Lead" alone
+            people = self.by_role[_ROLE_OF[role.group(1).lower()]]
+            if len(people) == 1:
+                return people[0].name, role.end()
         lowered = text.lower()
         candidates: list[tuple[int, str]] = []
         for p in self.participants:
@@ -145,7 +167,9 @@ class OwnerResolver:
         if re.search(r"\band\b|&|\+", word):
             return None, ["owner unclear", "shared owner"]
         if word in _PRONOUNS:
-            role = _PRONOUNS[word]
+            role = self._pronoun_role(word)
+            if role is None:
+                return None, ["owner unclear"]
             if word in ("they", "them") and self.they_is_plural:
                 return None, ["owner unclear"]
             if role == "shared":
@@ -158,6 +182,19 @@ class OwnerResolver:
         if used:
             return None, ["owner unclear"]
         return None, ["owner unclear", f"named owner is not a participant: {subject.strip()}"]
+
+
+    def _pronoun_role(self, word: str) -> str | None:
+        """The role a pronoun stands for, given who wrote the notes: "I" is the author (no one in shared notes,
+        where only a speaker label says who "I" is), "you" and "he"/"she" the other of the two."""
+        role = _PRONOUNS[word]
+        if self.author == "manager" or role == "shared":
+            return role
+        if role == "manager":  # I, me, my
+            return self.author if self.author != "shared" else None
+        if self.author == "employee":  # you, he, she, they: the employee writes about the manager
+            return "manager"
+        return None  # shared notes: "you" and "he" could be either
 
 
 # Both people in the meeting as the subject: "The two of us will present it", "both of us to review": "we".

@@ -113,6 +113,8 @@ def _line_sentences(line: str, content_start: int, section: _Section, speakers: 
         context = context or bool(_ACTION_TAG.match(name))
         checkin = bool(_CHECKIN_TAG.match(name))
         decoy = bool(_DECOY_LABEL.match(name)) or bool(_HEDGE.match(name))
+        if not (context or checkin or decoy) and name[:1].isupper() and not content[tag.end():].startswith("("):
+            owner_hint = name  # "[Priya] draft the brief", "[Manager] ...": a tag may name the owner
         body_offset += tag.end()
         content = line[body_offset:]
     marker = _MARKER.match(content)
