@@ -133,6 +133,19 @@ def test_summary_bad_input(api: RunningApi) -> None:
         assert r.status_code == 413 and r.json()["field"] == "notes"
 
 
+def test_summary_author_says_who_i_is(api: RunningApi) -> None:
+    notes = "- I'll draft the onboarding guide by Friday"
+    with api.client("manager") as c:
+        owners = {}
+        for author in ("manager", "employee"):
+            r = c.post("/v1/summaries", json=summary_body(notes=notes, author=author))
+            assert r.status_code == 200, r.text
+            owners[author] = [x["owner"] for x in r.json()["commitments"]]
+        assert owners == {"manager": ["Daniel Kim"], "employee": ["Lena Fischer"]}
+        r = c.post("/v1/summaries", json=summary_body(author="intern"))
+        assert r.status_code == 422 and "author" in r.text, r.text
+
+
 def test_reindex_needs_admin(api: RunningApi) -> None:
     with api.client("manager") as c:
         assert c.post("/v1/knowledge/reindex").status_code == 403

@@ -79,6 +79,22 @@ def test_summarize_json_and_bad_input(cli_env: Path) -> None:
     assert out_of_range.exit_code == 2 and "count" in out_of_range.output
 
 
+def test_summarize_explain_prints_each_segments_fate(cli_env: Path) -> None:
+    notes = cli_env / "notes.txt"
+    notes.write_text("- maybe Priya presents at the guild\n- Priya to draft the brief by next Friday\n")
+    args = ["summarize", str(notes), "--date", "2026-03-02", "--manager", "Sam Lee", "--employee", "Priya Raman"]
+    text = runner.invoke(app, [*args, "--explain"])
+    assert text.exit_code == 0, text.output
+    assert '- kept as commitment 1: "Priya to draft the brief by next Friday"' in text.stdout
+    assert '- dropped: ' in text.stdout and "maybe Priya presents at the guild" in text.stdout
+    data = run_json(*args, "--explain")
+    assert [d["kept"] for d in data["explain"]] == [False, True]
+    notes.write_text("- I'll book the workshop tomorrow\n")
+    assert [c["owner"] for c in run_json(*args, "--author", "employee")["commitments"]] == ["Priya Raman"]
+    bad = runner.invoke(app, [*args, "--author", "intern"])
+    assert bad.exit_code == 2 and "author" in bad.output
+
+
 def test_token_setup_local_and_doctor(cli_env: Path) -> None:
     setup = runner.invoke(app, ["setup-local"])
     assert setup.exit_code == 0, setup.output

@@ -589,3 +589,71 @@ def test_a_title_with_a_full_stop_and_a_nickname_the_title_gives() -> None:
     quinn = [MANAGER, Participant(name="Quinn Park", role="employee")]
     assert summarise("Quarterly career chat\n- quarterly to send the report by Fri", quinn).commitments == []
     assert summarise("Katherine starts parental leave 3/20.", katherine).commitments == []
+
+
+def test_every_segment_records_its_fate_with_a_reason() -> None:
+    from coach.followup.extract import Decision
+
+    decisions: list[Decision] = []
+    notes = ("Priya - career chat\n- maybe Priya presents at the guild\n"
+             "- I offered to put her forward for the panel; she declined\n"
+             "- Priya will shadow two customer interviews by Friday\n- Next 1:1 on March 19")
+    summary = draft_summary(notes, MEETING, PEOPLE, decisions=decisions)
+    assert len(summary.commitments) == 1
+    fates = {d.evidence: (d.kept, d.reason) for d in decisions}
+    assert fates["Priya - career chat"] == (False, "title line")
+    assert fates["Priya will shadow two customer interviews by Friday"] == (True, "commitment 1")
+    assert fates["I offered to put her forward for the panel"] == (False, "an offer that was turned down")
+    assert fates["Next 1:1 on March 19"][0] is False
+    assert all(d.reason for d in decisions) and all(d.evidence in notes for d in decisions)
+    # keeping decisions changes nothing in the summary itself
+    assert draft_summary(notes, MEETING, PEOPLE) == summary
+
+
+def test_vocabulary_is_data_loaded_once() -> None:
+    from coach.followup.extract import vocabulary
+
+    assert vocabulary.vocabulary() is vocabulary.vocabulary()
+    assert {"write", "draft", "nominate"} <= vocabulary.words("action_verbs")
+    assert vocabulary.VOCABULARY_FILE.suffix == ".yaml"
+
+
+@pytest.mark.parametrize(("author", "owner"), [("manager", "Dana Lee"), ("employee", "Priya Shah"), ("shared", None)])
+def test_i_is_whoever_wrote_the_notes(author: str, owner: str | None) -> None:
+    c = only(draft_summary("- I'll draft the migration plan by Friday", MEETING, PEOPLE, author=author))
+    assert c.owner == owner
+    assert (c.owner is None) == ("owner unclear" in c.flags)
+
+
+def test_shared_notes_use_speaker_labels_for_i() -> None:
+    notes = ("Dana: how did the demo go for you?\nPriya: I think it went well.\nDana: good, what will you do next?\n"
+             "Priya: I'll write up the lessons by Friday.")
+    c = only(draft_summary(notes, MEETING, PEOPLE, author="shared"))
+    assert c.owner == "Priya Shah"
+
+
+@pytest.mark.parametrize("line", [
+    "- @priya: draft the migration plan by Friday",
+    "- Draft the migration plan by Friday @priya",
+    "- [Priya] draft the migration plan by Friday",
+    "- Student will draft the migration plan by Friday",
+    "- PS to draft the migration plan by Friday",
+])
+def test_handles_tags_initials_and_roles_name_participants(line: str) -> None:
+    assert only(summarise(line)).owner == "Priya Shah"
+
+
+@pytest.mark.parametrize("line", ["- [Manager] book the room for the review by Friday",
+                                  "- Supervisor will book the room for the review by Friday"])
+def test_roles_used_as_names_resolve_to_that_participant(line: str) -> None:
+    assert only(summarise(line)).owner == "Dana Lee"
+
+
+def test_a_role_word_as_an_imperative_is_no_owner() -> None:
+    c = only(summarise("Actions:\n- Lead the retro on Friday"))
+    assert c.owner is None and c.action.startswith("Lead the retro")
+
+
+def test_a_handle_of_someone_else_invents_no_owner() -> None:
+    c = only(summarise("Actions:\n- Review the PR by Friday @someone-else"))
+    assert c.owner is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 import yaml
@@ -12,6 +12,9 @@ from pydantic import ValidationError
 
 from coach.cli.common import JsonOpt, app, emit, engine, fail
 from coach.errors import CoachError, InvalidInput
+
+if TYPE_CHECKING:
+    from coach.followup.extract import Decision
 
 
 def _date(value: str, field: str) -> date:
@@ -110,12 +113,17 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
                   manager: str = typer.Option(..., help="The manager's name as used in the notes."),
                   employee: str = typer.Option(..., help="The employee's name as used in the notes."),
                   other: list[str] = typer.Option([], help="Other participants."),
+                  author: str = typer.Option("manager", help="Who wrote the notes: manager, employee or shared "
+                                                             "(whom \"I\" means)."),
                   email: bool = typer.Option(False, help="Print the e-mail draft instead of Markdown."),
+                  explain: bool = typer.Option(False, "--explain",
+                                               help="Also print each segment's fate: kept as commitment N, or "
+                                                    "dropped and why."),
                   as_json: bool = JsonOpt) -> None:
-    """Draft the follow-up summary of a career conversation from the manager's notes."""
-    from coach.followup.service import summary
-    from coach.followup.service import validate_notes
-    from coach.followup.summaries import Participant
+    """Draft the follow-up summary of a career conversation from its notes (the manager's by default)."""
+    from coach.followup.extract import Decision
+    from coach.followup.service import summary, validate_notes
+    from coach.followup.summaries import Participant, draft_summary
 
     try:
         try:
@@ -128,11 +136,31 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
         participants = [Participant(name=manager, role="manager"), Participant(name=employee, role="employee"),
                         *(Participant(name=o, role="other") for o in other)]
         meeting = _date(date_, "date")
+        if author not in AUTHORS:
+            raise InvalidInput(f"author: must be one of {', '.join(AUTHORS)}, got '{author}'", field="author")
         settings_engine = engine(ctx)
         validate_notes(notes, meeting, participants, max_chars=settings_engine.settings.max_notes_chars)
-        result = summary(settings_engine, notes, meeting, participants)
+        result = summary(settings_engine, notes, meeting, participants, author=author)  # type: ignore[arg-type]
+        decisions: list[Decision] = []
+        if explain:  # the rules engine's reading of the notes, segment by segment
+            draft_summary(notes, meeting, participants, decisions=decisions, author=author)  # type: ignore[arg-type]
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:
         fail(exc, as_json)
-    emit(result.model_dump(mode="json"), as_json, result.email if email else result.markdown)
+    data = result.model_dump(mode="json")
+    text = result.email if email else result.markdown
+    if explain:
+        data["explain"] = [vars(d) for d in decisions]
+        text += "\n\n## How the notes were read\n\n" + "\n".join(_fate(d) for d in decisions)
+    emit(data, as_json, text)
+
+
+AUTHORS = ("manager", "employee", "shared")
+
+
+def _fate(decision: Decision) -> str:
+    """One line of `coach summarize --explain`: "kept as commitment 2" or "dropped: hedged", and the quote."""
+    action = f" -> {decision.action}" if decision.action else ""
+    fate = f"kept as {decision.reason}" if decision.kept else f"dropped: {decision.reason}"
+    return f"- {fate}: \"{decision.evidence}\"{action}"

@@ -13,7 +13,8 @@ from typing import Literal
 
 from coach.followup.dates import find_due_phrase, is_asap, resolve_due_date
 from coach.followup.learned_judge import CommitmentJudge, Embedder, Segment, load_judge
-from coach.followup.notes import OwnerResolver, Participantish
+from coach.followup.extract.model import Participantish
+from coach.followup.extract.owners import OwnerResolver
 from coach.followup.summaries import Commitment, FollowUpSummary, Participant, render_summary
 
 Author = Literal["manager", "employee", "shared"]
@@ -38,7 +39,7 @@ def add_judged_commitments(summary: FollowUpSummary, notes: str, meeting_date: d
     if judge is None:
         return summary
     threshold = THRESHOLD_WHEN_UNDERSTOOD if len(summary.commitments) >= RULES_UNDERSTOOD else judge.threshold
-    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes)
+    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes, author)
     covered = [c.evidence for c in summary.commitments if c.evidence]
     lines = notes.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     added: list[Commitment] = []

@@ -11,7 +11,7 @@ from pydantic import Field
 from coach.engine import Engine
 from coach.errors import CoachError, InvalidInput, PayloadTooLarge
 from coach.followup.linking import competency_linker
-from coach.followup.summaries import FollowUpSummary, Participant, draft_summary
+from coach.followup.summaries import Author, FollowUpSummary, Participant, draft_summary
 
 MAX_PARTICIPANTS = 20
 
@@ -50,7 +50,8 @@ def validate_notes(notes: str, meeting_date: date, participants: list[Participan
 
 def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_id: str, notes: str,
                         meeting_date: date, participants: list[Participant], idempotency_key: str | None = None,
-                        summarise: Callable[..., FollowUpSummary] | None = None) -> StoredSummary:
+                        summarise: Callable[..., FollowUpSummary] | None = None,
+                        author: Author = "manager") -> StoredSummary:
     """Save the notes, then summarise; a failure after saving leaves the notes stored and marked failed."""
     validate_notes(notes, meeting_date, participants, max_chars=engine.settings.max_notes_chars)
     note, created = store.save_note(employee_id, author_id, meeting_date, notes, idempotency_key=idempotency_key)
@@ -58,7 +59,7 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
         return _replay(note.summary_json, store, employee_id, note.id)
     # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
     try:
-        summary = (summarise or _assisted_summary(engine))(notes, meeting_date, participants)
+        summary = (summarise or _assisted_summary(engine, author))(notes, meeting_date, participants)
     except CoachError as exc:
         if store.get_note(note.id).status != "summarized":  # a concurrent retry may have succeeded meanwhile
             store.mark_note_failed(note.id, exc.message)
@@ -86,18 +87,21 @@ def _replay(summary_json: dict[str, Any], store: Any, employee_id: str, note_id:
     return replay
 
 
-def _assisted_summary(engine: Engine) -> Callable[..., FollowUpSummary]:
-    return lambda notes, meeting_date, participants: summary(engine, notes, meeting_date, participants)
+def _assisted_summary(engine: Engine, author: Author = "manager") -> Callable[..., FollowUpSummary]:
+    return lambda notes, meeting_date, participants: summary(engine, notes, meeting_date, participants, author=author)
 
 
-def summary(engine: Engine, notes: str, meeting_date: date, participants: list[Participant]) -> FollowUpSummary:
-    """Rules summary; with an LLM configured, its draft is used only if owners, dates and evidence check out."""
+def summary(engine: Engine, notes: str, meeting_date: date, participants: list[Participant], *,
+            author: Author = "manager") -> FollowUpSummary:
+    """Rules summary; with an LLM configured, its draft is used only if owners, dates and evidence check out.
+    `author` (manager, employee or shared) is who wrote the notes: whom "I" means."""
     link = competency_linker(engine)
-    rules = draft_summary(notes, meeting_date, participants, link_competencies=link)
+    rules = draft_summary(notes, meeting_date, participants, link_competencies=link, author=author)
     if engine.settings.notes_judge:
         from coach.followup.judged import add_judged_commitments
 
-        rules = add_judged_commitments(rules, notes, meeting_date, participants, embedder=engine.embeddings)
+        rules = add_judged_commitments(rules, notes, meeting_date, participants, embedder=engine.embeddings,
+                                       author=author)
     if not engine.llm_enabled:
         return rules
     from coach.followup.drafting import llm_summary  # langchain's message classes load only when an LLM is set

@@ -10,8 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from coach.followup.notes import (
+from coach.followup.extract import (
     CHECKIN,
+    Author,
+    Decision,
     OwnerResolver,
     Participantish,
     Sentence,
@@ -158,16 +160,20 @@ def _recap(participants: list[Participant], meeting_date: date, lists: dict[str,
 
 
 def draft_summary(notes: str, meeting_date: date, participants: list[Participant], *,
-                  link_competencies: Callable[[str], list[str]] | None = None) -> FollowUpSummary:
-    """The rules engine's follow-up summary: every commitment quotes the notes, every owner is a participant."""
+                  link_competencies: Callable[[str], list[str]] | None = None,
+                  decisions: list[Decision] | None = None, author: Author = "manager") -> FollowUpSummary:
+    """The rules engine's follow-up summary: every commitment quotes the notes, every owner is a participant.
+    `author` says who wrote the notes, so whom "I" means (in shared notes only a speaker label says).
+    With `decisions`, the fate of every segment and candidate is appended to it (kept, or dropped and why)."""
     sentences = split_sentences(notes)
-    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes)
+    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes, author)
     next_check_in = find_next_check_in(sentences, meeting_date)
     commitments: list[Commitment] = []
     lists: dict[str, list[str]] = {"reflections": [], "aspirations": [], "concerns": []}
     first_statement = None
     for sentence in sentences:
-        parsed = parse_commitments(sentence, owners, meeting_date, next_check_in)
+        dropped = len(decisions) if decisions is not None else 0
+        parsed = parse_commitments(sentence, owners, meeting_date, next_check_in, decisions)
         for p in parsed:
             if p.due_phrase and p.due is None and re.search(r"check|1[:-]1|catch", p.due_phrase, re.I) \
                     and next_check_in is None:
@@ -181,11 +187,17 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
                     not _DEADLINE_WORD.match(commitments[-1].due_phrase or "")
                 if (commitments[-1].due is None or deadline) and p.due is not None:
                     commitments[-1] = commitments[-1].model_copy(update={"due": p.due, "due_phrase": p.due_phrase})
+                _note(decisions, p.evidence, p.action, False, f"finishes commitment {len(commitments)}")
                 continue
             ids = link_competencies(p.action) if link_competencies else []
             commitments.append(Commitment(owner=p.owner, action=p.action, due=p.due, due_phrase=p.due_phrase,
                                           success_indicator=p.success_indicator, competency_ids=list(ids),
                                           evidence=p.evidence, flags=p.flags))
+            _note(decisions, p.evidence, p.action, True, f"commitment {len(commitments)}")
+        if decisions is not None and not parsed and len(decisions) == dropped:
+            _note(decisions, sentence.text, None, False,
+                  "the next check-in" if CHECKIN.search(sentence.body) else
+                  f"no commitment: {_classify(sentence) or 'background'}")
         if parsed or CHECKIN.search(sentence.body):
             continue
         kind = _classify(sentence)
@@ -198,6 +210,11 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
         reflections=lists["reflections"], aspirations=lists["aspirations"], concerns=lists["concerns"],
         commitments=commitments, resources=_resources(commitments), next_check_in=next_check_in)
     return render_summary(summary, participants=participants, meeting_date=meeting_date)
+
+
+def _note(decisions: list[Decision] | None, evidence: str, action: str | None, kept: bool, reason: str) -> None:
+    if decisions is not None:
+        decisions.append(Decision(evidence=evidence, action=action, kept=kept, reason=reason))
 
 
 # A due phrase that sets a deadline ("by fri"), not one that only mentions a date ("apr 9").
@@ -225,4 +242,4 @@ def render_summary(summary: FollowUpSummary, *, participants: list[Participant],
                                       "email": render_document("summary_email.txt", **context)})
 
 
-__all__ = ["Commitment", "FollowUpSummary", "Participant", "ResourceCommitted", "draft_summary", "render_summary"]
+__all__ = ["Commitment", "FollowUpSummary", "Participant", "ResourceCommitted", "Author", "draft_summary", "render_summary"]

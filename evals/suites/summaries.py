@@ -92,13 +92,16 @@ def _pair(predicted: list[dict[str, Any]], gold: list[dict[str, Any]], *, need_d
 
 
 def summarise_case(case: dict[str, Any], engine: Any = None) -> FollowUpSummary:
-    """The summary of one dataset item: the rules engine's, or through `engine`'s LLM when one is given."""
+    """The summary of one dataset item (written by its `author`, the manager by default): the rules engine's,
+    or through `engine`'s LLM when one is given."""
     participants = [Participant(**p) for p in case["participants"]]
     if engine is not None:
         from coach.followup.service import summary
 
-        return summary(engine, case["notes"], date.fromisoformat(case["meeting_date"]), participants)
-    return draft_summary(case["notes"], date.fromisoformat(case["meeting_date"]), participants)
+        return summary(engine, case["notes"], date.fromisoformat(case["meeting_date"]), participants,
+                       author=case.get("author", "manager"))
+    return draft_summary(case["notes"], date.fromisoformat(case["meeting_date"]), participants,
+                         author=case.get("author", "manager"))
 
 
 def run(limit: int | None = None, split: str = "all", provider: str | None = None, **_: Any) -> SuiteResult:
