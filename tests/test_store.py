@@ -69,7 +69,7 @@ def test_migrate_from_empty_creates_schema_matching_models(db_path: Path) -> Non
     engine = create_engine(sqlite_url(db_path))
     with engine.connect() as conn:
         assert TABLES <= set(inspect(conn).get_table_names())
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0002_security_drafts"
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         # The migration and the ORM models describe the same schema.
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
