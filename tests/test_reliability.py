@@ -92,7 +92,7 @@ def _is_problem(response: httpx.Response, status: int) -> dict:
 
 
 def _commitment_count(store: Store, employee: str = EMPLOYEE) -> int:
-    return len(store.list_commitments(employee))
+    return len(store.list_commitments(employee, review=None))
 
 
 # --- 1. concurrency ------------------------------------------------------------------------------------------

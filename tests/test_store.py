@@ -240,7 +240,8 @@ def test_summary_and_commitments_are_stored_together(store: Store) -> None:
     ids = store.mark_note_summarized(saved.id, {"recap": "Audit plan."}, [commitment(), commitment("Ask for time")])
     stored = store.get_note(saved.id)
     assert stored.status == "summarized" and stored.summary_json == {"recap": "Audit plan."}
-    listed = store.list_commitments("priya-raman", today=MEETING)
+    assert store.list_commitments("priya-raman", today=MEETING) == []  # a draft is not tracked
+    listed = store.list_commitments("priya-raman", today=MEETING, review="proposed")
     assert {c.id for c in listed} == set(ids) and listed[0].competency_ids == ["data-analysis"]
     assert listed[0].due == date(2025, 3, 17) and listed[0].note_id == saved.id
     with pytest.raises(InvalidInput):
@@ -253,7 +254,7 @@ def test_invalid_commitment_mid_way_writes_nothing(store: Store) -> None:
         store.mark_note_summarized(saved.id, {"recap": "x"}, [commitment(), commitment(due="next Friday-ish")])
     assert info.value.field == "commitments[1].due"
     assert store.get_note(saved.id).status == "received" and store.get_note(saved.id).summary_json is None
-    assert store.list_commitments("priya-raman", today=MEETING) == []
+    assert store.list_commitments("priya-raman", today=MEETING, review=None) == []
 
 
 def test_database_failure_mid_way_rolls_everything_back(store: Store, db_path: Path) -> None:
@@ -289,6 +290,8 @@ def test_overdue_flag_only_for_open_commitments_past_due(store: Store) -> None:
         commitment("past", due=past), commitment("future", due=future), commitment("undated", due=None),
         commitment("done late", due=past, status="done"), commitment("due today", due=today.isoformat()),
     ])
+    assert not any(c.overdue for c in store.list_commitments("priya-raman", today=today, review="proposed"))
+    store.confirm_note(saved.id, "sofia-marquez", may_confirm=lambda role: True)
     flags = {c.action: c.overdue for c in store.list_commitments("priya-raman", today=today)}
     assert flags == {"past": True, "future": False, "undated": False, "done late": False, "due today": False}
     assert [c.action for c in store.list_commitments("priya-raman", status="done", today=today)] == ["done late"]

@@ -110,29 +110,50 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
     if not created and note.summary_json:
         return _replay(note.summary_json, store, employee_id, note.id)
     # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
+    return _summarise_note(engine, store, note.id, employee_id, notes, meeting_date, participants, summarise)
+
+
+def retry_note(engine: Engine, store: Any, note_id: str,
+               summarise: Callable[..., FollowUpSummary] | None = None) -> StoredSummary:
+    """Summarise stored notes again (failed, or stuck in 'received' after a crash): `coach notes retry ID`."""
+    note = store.get_note(note_id)
+    if not note.participants:
+        raise InvalidInput(f"note_id: note {note_id} was stored without its participants (before 0002); "
+                           "send it again with POST /v1/summaries", field="note_id")
+    store.reset_note_for_retry(note_id)
+    participants = [Participant.model_validate(p) for p in note.participants]
+    return _summarise_note(engine, store, note.id, note.employee_id, note.text, note.meeting_date, participants,
+                           summarise)
+
+
+def _summarise_note(engine: Engine, store: Any, note_id: str, employee_id: str, notes: str, meeting_date: date,
+                    participants: list[Participant],
+                    summarise: Callable[..., FollowUpSummary] | None) -> StoredSummary:
+    """Summarise stored notes and store the draft; a failure marks the notes failed and keeps them."""
+    # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
     try:
         summary = (summarise or _assisted_summary(engine))(notes, meeting_date, participants)
     except CoachError as exc:
-        if store.get_note(note.id).status != "summarized":  # a concurrent retry may have succeeded meanwhile
-            store.mark_note_failed(note.id, exc.message)
-            exc.details = {**exc.details, "note_id": note.id, "note_status": "failed"}
+        if store.get_note(note_id).status != "summarized":  # a concurrent retry may have succeeded meanwhile
+            store.mark_note_failed(note_id, exc.message)
+            exc.details = {**exc.details, "note_id": note_id, "note_status": "failed"}
         raise
     kept = tracked_commitments(summary.commitments, cap=engine.settings.max_commitments_per_summary)
     if len(kept) != len(summary.commitments):
         summary = render_summary(summary.model_copy(update={"commitments": kept}), participants=participants,
                                  meeting_date=meeting_date)
-    stored = StoredSummary(**summary.model_dump(), note_id=note.id)
+    stored = StoredSummary(**summary.model_dump(), note_id=note_id)
     commitments = [{**c.model_dump(mode="json"), "owner_role": owner_role(c.owner, participants)}
                    for c in summary.commitments]
     try:
-        stored.commitment_ids = store.mark_note_summarized(note.id, stored.model_dump(mode="json"), commitments)
+        stored.commitment_ids = store.mark_note_summarized(note_id, stored.model_dump(mode="json"), commitments)
     except InvalidInput:
         # A concurrent retry with the same key stored its summary first (it may even have overtaken the request that
         # created the note): answer with that one, store nothing twice.
-        current = store.get_note(note.id)
+        current = store.get_note(note_id)
         if not current.summary_json:
             raise
-        return _replay(current.summary_json, store, employee_id, note.id)
+        return _replay(current.summary_json, store, employee_id, note_id)
     return stored
 
 

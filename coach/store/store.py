@@ -475,6 +475,12 @@ class Store:
                                    .order_by(Note.created_at, Note.id))
             return [self._note_record(r) for r in rows]
 
+    def failed_notes(self) -> list[NoteRecord]:
+        """Notes whose summarising failed (including ones the start-up sweep marked stale)."""
+        with self._session() as session:
+            rows = session.scalars(select(Note).where(Note.status == "failed").order_by(Note.created_at, Note.id))
+            return [self._note_record(r) for r in rows]
+
     def sweep_stuck_notes(self, older_than: timedelta, *, now: datetime | None = None) -> list[str]:
         """Mark notes stuck in 'received' as failed with the reason; returns their ids (`coach notes retry ID`)."""
         cutoff = (now or utcnow()) - older_than
