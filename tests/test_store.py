@@ -78,6 +78,29 @@ def test_migrate_from_empty_creates_schema_matching_models(db_path: Path) -> Non
     store.close()
 
 
+def test_upgrade_from_0001_keeps_existing_commitments_tracked(db_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from coach.store.store import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", sqlite_url(db_path))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(cfg, "0001")
+    with sqlite3.connect(db_path) as conn:  # data written by the previous version
+        conn.execute("INSERT INTO people (id, name, created_at) VALUES ('p', 'P', '2025-01-01 00:00:00')")
+        conn.execute("INSERT INTO commitments (id, employee_id, action, competency_ids, evidence, status, created_at, "
+                     "updated_at) VALUES ('c', 'p', 'Ship it', '[]', '', 'open', '2025-01-01 00:00:00', "
+                     "'2025-01-01 00:00:00')")
+    store = Store(sqlite_url(db_path))
+    store.migrate()
+    assert [(c.id, c.review) for c in store.list_commitments("p")] == [("c", "confirmed")]
+    command.downgrade(cfg, "0001")  # and the migration goes back down
+    store.close()
+
+
 def test_seed_people_is_idempotent_and_builds_reporting_lines(store: Store) -> None:
     before = store.list_people()
     assert store.seed_people(PEOPLE_FILE) == len(before) == 12

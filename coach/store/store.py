@@ -401,7 +401,8 @@ class Store:
         # The whole request must match (participants included), not only the notes: a hash when both sides have one.
         same_hash = request_hash is None or note.request_hash is None or note.request_hash == request_hash
         if (note.employee_id, note.meeting_date, note.text) != (employee_id, meeting_date, text) or not same_hash:
-            raise InvalidInput("idempotency_key: already used for a different request; send a new key",
+            raise InvalidInput("idempotency_key: this Idempotency-Key was already used for a different request (employee, "
+                               "date, notes or participants differ); send a new key",
                                field="idempotency_key")
         return self._note_record(note)
 

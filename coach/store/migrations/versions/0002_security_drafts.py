@@ -41,7 +41,7 @@ def downgrade() -> None:
     with op.batch_alter_table('commitment_events') as batch:
         batch.drop_column('changes')
     with op.batch_alter_table('commitments') as batch:
-        batch.drop_constraint('ck_commitments_review', type_='check')
+        batch.drop_constraint(op.f('ck_commitments_review'), type_='check')
         batch.drop_column('proposed')
         batch.drop_column('owner_role')
         batch.drop_column('created_by')
