@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
+# `make run` serves where COACH_HOST / COACH_PORT say (environment or `make run COACH_PORT=9000`).
+COACH_HOST ?= 127.0.0.1
+COACH_PORT ?= 8000
+export COACH_HOST COACH_PORT
 
 .PHONY: install run test index eval bench clean
 
@@ -27,7 +31,7 @@ index: install
 
 run: index
 	$(BIN)/coach setup-local
-	$(BIN)/coach serve --host 127.0.0.1 --port 8000
+	$(BIN)/coach serve --host $(COACH_HOST) --port $(COACH_PORT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -1,7 +1,9 @@
-"""Refuses oversized bodies before any work is done (the Content-Length, or the bytes as they stream in).
+"""Refuses oversized and malformed bodies before any work is done, as problem+json, never a 500.
 
-Also refuses JSON bodies carrying unpaired UTF-16 surrogate escapes ("\\ud800"): JSON allows them, but no database
-or response encoder accepts the resulting text, so they would fail deep inside a request as a 500.
+- over `max_bytes` (the Content-Length, or the bytes as they stream in): 413;
+- JSON nested deeper than MAX_JSON_DEPTH (100k levels of "[" would overflow any recursive parser) or carrying an
+  unpaired UTF-16 surrogate escape ("\\ud800": JSON allows it, but no database or encoder takes the text): 400;
+- control characters (NUL and the like) in any JSON string: 422 naming the field.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # plan lies there.
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+MAX_JSON_DEPTH = 32
+# Tab, newline and carriage return are text; every other C0 control, DEL and the C1 controls are not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class BodySizeLimit:
-    """ASGI middleware: 413 problem+json for bodies over `max_bytes`, 422 for unpaired surrogates in JSON text."""
+    """ASGI middleware: 413 for bodies over `max_bytes`, 400 for malformed JSON, 422 for control characters."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -49,10 +53,11 @@ class BodySizeLimit:
                 await self._refuse(send)
                 return
             more = message.get("more_body", False)
-        field = _unpaired_surrogate(bytes(body))
-        if field is not None:
-            await self._send(send, 422, "Invalid request", field,
-                             f"{field}: contains an unpaired UTF-16 surrogate escape; send valid Unicode text")
+        refusal = check_json(bytes(body))
+        if refusal is not None:
+            status, field, detail = refusal
+            await self._send(send, status, "Malformed request body" if status == 400 else "Invalid request", field,
+                             detail)
             return
         replayed = False
 
@@ -78,27 +83,48 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def _unpaired_surrogate(body: bytes) -> str | None:
-    """The dotted path of the first string holding a lone surrogate, or None (cheap unless an escape is present)."""
-    if not _SURROGATE_ESCAPE.search(body):
+def check_json(body: bytes) -> tuple[int, str, str] | None:
+    """(status, field, detail) for a JSON body that must be refused, else None (not JSON: the app answers it)."""
+    head = body.lstrip()[:1]
+    if head not in (b"[", b"{"):
         return None
     try:
         data = json.loads(body)
+    except RecursionError:
+        return 400, "body", f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels"
     except ValueError:
-        return None  # not JSON: the app answers 422 for it
-
-    def walk(value: Any, path: str) -> str | None:
+        return None  # not valid JSON: the app answers 422 naming the body
+    # An explicit stack, not recursion: the walk must not overflow on the very bodies it refuses.
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
         if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return path or "body"
-            return None
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        for key, item in items:
-            found = walk(str(key), path or "body") or walk(item, f"{path}.{key}" if path else str(key))
+            found = _bad_text(value, path or "body")
             if found:
                 return found
-        return None
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return 400, "body", f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            child = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str):
+                found = _bad_text(key, child)
+                if found:
+                    return found
+            stack.append((item, child, depth + 1))
+    return None
 
-    return walk(data, "")
+
+def _bad_text(text: str, field: str) -> tuple[int, str, str] | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return 400, field, f"{field}: contains an unpaired UTF-16 surrogate escape; send valid Unicode text"
+    control = _CONTROL.search(text)
+    if control:
+        return 422, field, (f"{field}: contains the control character U+{ord(control.group()):04X}; "
+                            "only tab and line breaks are allowed")
+    return None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import commitments, development_maps, health, knowledge, questions, summaries
+from api.routes import commitments, development_maps, health, knowledge, notes, questions, summaries
 from coach import __version__
 from coach.engine import Engine
 from coach.errors import RetrievalUnavailable
@@ -34,6 +35,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             app.state.store.migrate()
             if settings.seed_people_file:
                 app.state.store.seed_people(settings.seed_people_file)
+        # Notes a crash left in 'received' would stay there forever: mark them failed, with the retry command.
+        stuck = app.state.store.sweep_stuck_notes(timedelta(minutes=settings.stuck_note_minutes))
+        if stuck:
+            logger.warning("marked %d note(s) stuck in 'received' as failed: %s", len(stuck), ", ".join(stuck))
         # Load the model, knowledge and index before the first request, not during it. Chroma being down must not
         # stop the process: /v1/ready reports it (503) and the engine connects again on the next request.
         try:
@@ -50,6 +55,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
-    for module in (health, knowledge, questions, development_maps, summaries, commitments):
+    for module in (health, knowledge, questions, development_maps, summaries, commitments, notes):
         app.include_router(module.router, prefix="/v1")
     return app

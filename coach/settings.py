@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     seed_people_file: Path | None = Field(None, description="YAML of people and reporting lines to seed the store (make run uses the sample).")
     max_body_bytes: int = Field(256_000, ge=1_000, le=10_000_000, description="Largest accepted request body, bytes.")
     max_notes_chars: int = Field(20_000, ge=100, le=1_000_000, description="Longest accepted meeting notes, characters.")
+    max_commitments_per_summary: int = Field(50, ge=1, le=500, description="Most commitments one summary keeps (after removing repeats).")
+    stuck_note_minutes: int = Field(15, ge=1, le=10_080, description="Notes still 'received' this long after storing are marked failed at start-up.")
 
     @model_validator(mode="after")
     def _check_llm(self) -> "Settings":

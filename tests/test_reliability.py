@@ -92,7 +92,7 @@ def _is_problem(response: httpx.Response, status: int) -> dict:
 
 
 def _commitment_count(store: Store, employee: str = EMPLOYEE) -> int:
-    return len(store.list_commitments(employee))
+    return len(store.list_commitments(employee, review=None))
 
 
 # --- 1. concurrency ------------------------------------------------------------------------------------------
@@ -368,12 +368,12 @@ def test_fuzz_findings_are_422_not_500(live: RunningApi, path: str, body: dict, 
     assert problem["field"] == field, problem
 
 
-def test_unpaired_surrogates_are_422_not_500(live: RunningApi, rel_store: Store) -> None:
-    """JSON may carry "\\ud800"; no database or encoder takes that text, so it is refused up front (422)."""
+def test_unpaired_surrogates_are_400_not_500(live: RunningApi, rel_store: Store) -> None:
+    """JSON may carry "\\ud800"; no database or encoder takes that text, so it is refused up front (400)."""
     notes_before = len(rel_store.list_notes(EMPLOYEE))
     raw = json.dumps(summary_body(notes="Lena will ship it \ud800 by Friday."))
     with live.client("manager") as c:
-        problem = _is_problem(c.post("/v1/summaries", content=raw, headers={"content-type": "application/json"}), 422)
+        problem = _is_problem(c.post("/v1/summaries", content=raw, headers={"content-type": "application/json"}), 400)
         assert problem["field"] == "notes" and "surrogate" in problem["detail"]
         paired = json.dumps(summary_body(notes=NOTES + "Great mood \U0001f600."))  # an escaped pair is fine
         r = c.post("/v1/summaries", content=paired, headers={"content-type": "application/json"})

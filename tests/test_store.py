@@ -69,12 +69,35 @@ def test_migrate_from_empty_creates_schema_matching_models(db_path: Path) -> Non
     engine = create_engine(sqlite_url(db_path))
     with engine.connect() as conn:
         assert TABLES <= set(inspect(conn).get_table_names())
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0002_security_drafts"
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         # The migration and the ORM models describe the same schema.
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
     engine.dispose()
+    store.close()
+
+
+def test_upgrade_from_0001_keeps_existing_commitments_tracked(db_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from coach.store.store import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", sqlite_url(db_path))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(cfg, "0001")
+    with sqlite3.connect(db_path) as conn:  # data written by the previous version
+        conn.execute("INSERT INTO people (id, name, created_at) VALUES ('p', 'P', '2025-01-01 00:00:00')")
+        conn.execute("INSERT INTO commitments (id, employee_id, action, competency_ids, evidence, status, created_at, "
+                     "updated_at) VALUES ('c', 'p', 'Ship it', '[]', '', 'open', '2025-01-01 00:00:00', "
+                     "'2025-01-01 00:00:00')")
+    store = Store(sqlite_url(db_path))
+    store.migrate()
+    assert [(c.id, c.review) for c in store.list_commitments("p")] == [("c", "confirmed")]
+    command.downgrade(cfg, "0001")  # and the migration goes back down
     store.close()
 
 
@@ -240,7 +263,8 @@ def test_summary_and_commitments_are_stored_together(store: Store) -> None:
     ids = store.mark_note_summarized(saved.id, {"recap": "Audit plan."}, [commitment(), commitment("Ask for time")])
     stored = store.get_note(saved.id)
     assert stored.status == "summarized" and stored.summary_json == {"recap": "Audit plan."}
-    listed = store.list_commitments("priya-raman", today=MEETING)
+    assert store.list_commitments("priya-raman", today=MEETING) == []  # a draft is not tracked
+    listed = store.list_commitments("priya-raman", today=MEETING, review="proposed")
     assert {c.id for c in listed} == set(ids) and listed[0].competency_ids == ["data-analysis"]
     assert listed[0].due == date(2025, 3, 17) and listed[0].note_id == saved.id
     with pytest.raises(InvalidInput):
@@ -253,7 +277,7 @@ def test_invalid_commitment_mid_way_writes_nothing(store: Store) -> None:
         store.mark_note_summarized(saved.id, {"recap": "x"}, [commitment(), commitment(due="next Friday-ish")])
     assert info.value.field == "commitments[1].due"
     assert store.get_note(saved.id).status == "received" and store.get_note(saved.id).summary_json is None
-    assert store.list_commitments("priya-raman", today=MEETING) == []
+    assert store.list_commitments("priya-raman", today=MEETING, review=None) == []
 
 
 def test_database_failure_mid_way_rolls_everything_back(store: Store, db_path: Path) -> None:
@@ -289,6 +313,8 @@ def test_overdue_flag_only_for_open_commitments_past_due(store: Store) -> None:
         commitment("past", due=past), commitment("future", due=future), commitment("undated", due=None),
         commitment("done late", due=past, status="done"), commitment("due today", due=today.isoformat()),
     ])
+    assert not any(c.overdue for c in store.list_commitments("priya-raman", today=today, review="proposed"))
+    store.confirm_note(saved.id, "sofia-marquez", may_confirm=lambda role: True)
     flags = {c.action: c.overdue for c in store.list_commitments("priya-raman", today=today)}
     assert flags == {"past": True, "future": False, "undated": False, "done late": False, "due today": False}
     assert [c.action for c in store.list_commitments("priya-raman", status="done", today=today)] == ["done late"]

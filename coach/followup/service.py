@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -11,9 +14,13 @@ from pydantic import Field
 from coach.engine import Engine
 from coach.errors import CoachError, InvalidInput, PayloadTooLarge
 from coach.followup.linking import competency_linker
-from coach.followup.summaries import Author, FollowUpSummary, Participant, draft_summary
+from coach.followup.summaries import Author, FollowUpSummary, Participant, draft_summary, render_summary
 
 MAX_PARTICIPANTS = 20
+# Characters that render as nothing: notes made only of these (and whitespace) are empty.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad\u180e\s]")
+# Control characters other than tab and line breaks, DEL and the C1 controls: never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class StoredSummary(FollowUpSummary):
@@ -29,14 +36,19 @@ def validate_notes(notes: str, meeting_date: date, participants: list[Participan
     """Reject what cannot be summarised, naming the field and the limit."""
     if len(notes) > max_chars:
         raise PayloadTooLarge(f"notes: {len(notes)} characters is over the limit of {max_chars}", field="notes")
-    if not notes.strip():
-        raise InvalidInput("notes: must not be empty", field="notes")
-    bad = [c for c in notes if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd"]
+    if not _INVISIBLE.sub("", notes):
+        raise InvalidInput("notes: must not be empty (only whitespace or invisible characters such as zero-width "
+                           "spaces or a byte-order mark)", field="notes")
+    bad = [c for c in notes if _CONTROL.match(c) or c == "\ufffd"]
     if bad:
         raise InvalidInput(f"notes: contains {len(bad)} non-text character(s) (control bytes or undecodable data)",
                            field="notes")
     if meeting_date > (today or date.today()):
         raise InvalidInput(f"meeting_date: {meeting_date.isoformat()} is in the future", field="meeting_date")
+    for index, person in enumerate(participants):
+        check_text(person.name, f"participants.{index}.name")
+        if not _INVISIBLE.sub("", person.name):
+            raise InvalidInput(f"participants.{index}.name: must not be empty", field=f"participants.{index}.name")
     if not participants:
         raise InvalidInput("participants: at least one manager and one employee are needed", field="participants")
     if len(participants) > MAX_PARTICIPANTS:
@@ -47,6 +59,45 @@ def validate_notes(notes: str, meeting_date: date, participants: list[Participan
                            field="participants")
 
 
+def check_text(text: str | None, field: str) -> None:
+    """InvalidInput naming `field` when the text holds control characters (NUL and the like)."""
+    if text is not None and _CONTROL.search(text):
+        raise InvalidInput(f"{field}: contains a control character; only tab and line breaks are allowed",
+                           field=field)
+
+
+def request_hash(employee_id: str, meeting_date: date, notes: str, participants: list[Participant]) -> str:
+    """sha256 of the canonical request: an Idempotency-Key replay must send the very same request."""
+    canonical = {"employee_id": employee_id, "meeting_date": meeting_date.isoformat(), "notes": notes,
+                 "participants": [p.model_dump(mode="json") for p in participants]}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def owner_role(owner: str | None, participants: list[Participant] | list[dict[str, Any]]) -> str | None:
+    """The owner's role among the participants (manager, employee, other), or None when unknown."""
+    if owner is None:
+        return None
+    for person in participants:
+        name, role = (person.name, person.role) if isinstance(person, Participant) else (person["name"], person["role"])
+        if name.casefold() == owner.casefold():
+            return role
+    return None
+
+
+def tracked_commitments(commitments: list[Any], *, cap: int) -> list[Any]:
+    """Commitments deduplicated (same owner and action) and capped: a repeated line is one commitment."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in commitments:
+        key = ((item.owner or "").casefold(), " ".join(item.action.casefold().split()))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(item)
+        if len(kept) >= cap:
+            break
+    return kept
+
 
 def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_id: str, notes: str,
                         meeting_date: date, participants: list[Participant], idempotency_key: str | None = None,
@@ -54,28 +105,56 @@ def summarise_and_store(engine: Engine, store: Any, *, employee_id: str, author_
                         author: Author = "manager") -> StoredSummary:
     """Save the notes, then summarise; a failure after saving leaves the notes stored and marked failed."""
     validate_notes(notes, meeting_date, participants, max_chars=engine.settings.max_notes_chars)
-    note, created = store.save_note(employee_id, author_id, meeting_date, notes, idempotency_key=idempotency_key)
+    note, created = store.save_note(employee_id, author_id, meeting_date, notes, idempotency_key=idempotency_key,
+                                    participants=[p.model_dump(mode="json") for p in participants],
+                                    request_hash=request_hash(employee_id, meeting_date, notes, participants))
     if not created and note.summary_json:
         return _replay(note.summary_json, store, employee_id, note.id)
+    # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
+    return _summarise_note(engine, store, note.id, employee_id, notes, meeting_date, participants, summarise, author)
+
+
+def retry_note(engine: Engine, store: Any, note_id: str,
+               summarise: Callable[..., FollowUpSummary] | None = None) -> StoredSummary:
+    """Summarise stored notes again (failed, or stuck in 'received' after a crash): `coach notes retry ID`."""
+    note = store.get_note(note_id)
+    if not note.participants:
+        raise InvalidInput(f"note_id: note {note_id} was stored without its participants (before 0002); "
+                           "send it again with POST /v1/summaries", field="note_id")
+    store.reset_note_for_retry(note_id)
+    participants = [Participant.model_validate(p) for p in note.participants]
+    return _summarise_note(engine, store, note.id, note.employee_id, note.text, note.meeting_date, participants,
+                           summarise)
+
+
+def _summarise_note(engine: Engine, store: Any, note_id: str, employee_id: str, notes: str, meeting_date: date,
+                    participants: list[Participant], summarise: Callable[..., FollowUpSummary] | None,
+                    author: Author = "manager") -> StoredSummary:
+    """Summarise stored notes and store the draft; a failure marks the notes failed and keeps them."""
     # Not created and no summary yet: an earlier try failed, or a retry with the same key is still in flight.
     try:
         summary = (summarise or _assisted_summary(engine, author))(notes, meeting_date, participants)
     except CoachError as exc:
-        if store.get_note(note.id).status != "summarized":  # a concurrent retry may have succeeded meanwhile
-            store.mark_note_failed(note.id, exc.message)
-            exc.details = {**exc.details, "note_id": note.id, "note_status": "failed"}
+        if store.get_note(note_id).status != "summarized":  # a concurrent retry may have succeeded meanwhile
+            store.mark_note_failed(note_id, exc.message)
+            exc.details = {**exc.details, "note_id": note_id, "note_status": "failed"}
         raise
-    stored = StoredSummary(**summary.model_dump(), note_id=note.id)
-    commitments = [c.model_dump(mode="json") for c in summary.commitments]
+    kept = tracked_commitments(summary.commitments, cap=engine.settings.max_commitments_per_summary)
+    if len(kept) != len(summary.commitments):
+        summary = render_summary(summary.model_copy(update={"commitments": kept}), participants=participants,
+                                 meeting_date=meeting_date)
+    stored = StoredSummary(**summary.model_dump(), note_id=note_id)
+    commitments = [{**c.model_dump(mode="json"), "owner_role": owner_role(c.owner, participants)}
+                   for c in summary.commitments]
     try:
-        stored.commitment_ids = store.mark_note_summarized(note.id, stored.model_dump(mode="json"), commitments)
+        stored.commitment_ids = store.mark_note_summarized(note_id, stored.model_dump(mode="json"), commitments)
     except InvalidInput:
         # A concurrent retry with the same key stored its summary first (it may even have overtaken the request that
         # created the note): answer with that one, store nothing twice.
-        current = store.get_note(note.id)
+        current = store.get_note(note_id)
         if not current.summary_json:
             raise
-        return _replay(current.summary_json, store, employee_id, note.id)
+        return _replay(current.summary_json, store, employee_id, note_id)
     return stored
 
 
@@ -83,7 +162,7 @@ def _replay(summary_json: dict[str, Any], store: Any, employee_id: str, note_id:
     """The stored answer to a retried request, with the ids its commitments were stored under."""
     replay = StoredSummary.model_validate(summary_json)
     replay.replayed = True
-    replay.commitment_ids = [c.id for c in store.list_commitments(employee_id) if c.note_id == note_id]
+    replay.commitment_ids = [c.id for c in store.note_commitments(note_id) if c.proposed is not None]
     return replay
 
 

@@ -60,6 +60,8 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Note(Base):
@@ -82,13 +84,22 @@ class Note(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     error: Mapped[str | None] = mapped_column(Text)
     summary_json: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # sha256 of the canonical request (employee, date, notes, participants): an Idempotency-Key replay must match it.
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    participants: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
+    # A summary is a draft until its author confirms it; only then are its commitments tracked.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Commitment(Base):
     """An agreed action kept for follow-up."""
 
     __tablename__ = "commitments"
-    __table_args__ = (CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),
+        CheckConstraint("review IN ('proposed', 'confirmed', 'rejected')", name="review"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     employee_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
@@ -100,6 +111,13 @@ class Commitment(Base):
     competency_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     evidence: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
+    # proposed (a draft, not tracked), confirmed (tracked) or rejected; rows from before drafts existed were tracked.
+    review: Mapped[str] = mapped_column(String(16), default="confirmed", server_default="confirmed")
+    # Who wrote it (a person id, or "admin"), and the role of its owner among the participants.
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    owner_role: Mapped[str | None] = mapped_column(String(16))
+    # What the engine proposed, kept beside what the person kept (None for commitments a person added).
+    proposed: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -116,6 +134,8 @@ class CommitmentEventRow(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     by_person_id: Mapped[str | None] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
+    # Field edits as {field: [before, after]} (review changes included), None for plain status changes.
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class DevelopmentMapRow(Base):

@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 NoteStatus = Literal["received", "summarized", "failed"]
 CommitmentStatus = Literal["open", "done", "dropped"]
+Review = Literal["proposed", "confirmed", "rejected"]
 NOTE_STATUSES: tuple[str, ...] = ("received", "summarized", "failed")
 COMMITMENT_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
+REVIEWS: tuple[str, ...] = ("proposed", "confirmed", "rejected")
 
 
 class _Record(BaseModel):
@@ -45,6 +47,8 @@ class TokenRecord(_Record):
     label: str
     created_at: datetime
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 class NoteRecord(_Record):
@@ -60,6 +64,10 @@ class NoteRecord(_Record):
     status: NoteStatus
     error: str | None = None
     summary_json: dict[str, Any] | None = None
+    request_hash: str | None = Field(None, description="sha256 of the canonical request, for Idempotency-Key replays.")
+    participants: list[dict[str, Any]] | None = None
+    confirmed_at: datetime | None = Field(None, description="When the author confirmed the summary; None: a draft.")
+    confirmed_by: str | None = None
 
 
 class CommitmentRecord(_Record):
@@ -75,6 +83,10 @@ class CommitmentRecord(_Record):
     competency_ids: list[str] = Field(default_factory=list)
     evidence: str = ""
     status: CommitmentStatus
+    review: Review = Field("confirmed", description="proposed (a draft, not tracked), confirmed (tracked) or rejected.")
+    created_by: str | None = Field(None, description="Who wrote it: a person id, or 'admin'.")
+    owner_role: str | None = Field(None, description="The owner's role among the participants.")
+    proposed: dict[str, Any] | None = Field(None, description="What the engine proposed; None when a person added it.")
     created_at: datetime
     updated_at: datetime
     overdue: bool = Field(False, description="Open and due before today.")
@@ -90,6 +102,7 @@ class CommitmentEvent(_Record):
     to_status: str
     by_person_id: str | None = None
     comment: str | None = None
+    changes: dict[str, Any] | None = Field(None, description="Field edits as {field: [before, after]}.")
 
 
 class MapRecord(_Record):
@@ -114,3 +127,4 @@ class CommitmentIn(BaseModel):
     competency_ids: list[str] = Field(default_factory=list, max_length=20)
     evidence: str = Field("", max_length=5000)
     status: CommitmentStatus = "open"
+    owner_role: str | None = Field(None, max_length=16)

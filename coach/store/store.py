@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import yaml
 from alembic import command
 from alembic.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Date, Engine, create_engine, event, func, literal, or_, select, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
@@ -28,7 +30,7 @@ from coach.store.models import (
     ApiToken, Commitment, CommitmentEventRow, DevelopmentMapRow, Note, Person, utcnow,
 )
 from coach.store.records import (
-    COMMITMENT_STATUSES, CommitmentEvent, CommitmentIn, CommitmentRecord, MapRecord, NoteRecord, PersonRecord,
+    COMMITMENT_STATUSES, REVIEWS, CommitmentEvent, CommitmentIn, CommitmentRecord, MapRecord, NoteRecord, PersonRecord,
     TokenRecord,
 )
 
@@ -37,6 +39,10 @@ TOKEN_PREFIX = "coach_"
 PERSON_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID_CHARS = 64
 MAX_KEY_CHARS = 200
+MAX_PAGE = 200
+EDITABLE = ("owner", "action", "due", "success_indicator", "owner_role")
+_NO_DUE = date(9999, 12, 31)  # sorts commitments without a due date last, in SQLite and PostgreSQL alike
+_LAST_USED_EVERY_S = 60  # last-used time is written at most once a minute per token: no write per request
 _WRITE = "coach_write"  # execution option: this transaction will write (SQLite takes the write lock up front)
 
 
@@ -54,6 +60,26 @@ class _SeedFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     people: list[_SeedPerson]
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything the store writes is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _decode_cursor(cursor: str) -> tuple[date, datetime, str]:
+    """The (due, created_at, id) a cursor continues after; a cursor that was not ours is a 422 naming it."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        due, created, ident = json.loads(raw)
+        return date.fromisoformat(due), datetime.fromisoformat(created), str(ident)
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise InvalidInput("cursor: not a cursor this API returned; use next_cursor from the previous page",
+                           field="cursor") from exc
 
 
 def hash_token(token: str) -> str:
@@ -279,8 +305,9 @@ class Store:
 
     # --- tokens ------------------------------------------------------------------------------------------
 
-    def create_token(self, principal_role: str, person_id: str | None, label: str = "") -> str:
-        """A new token, returned once in plain text; only its sha256 is stored."""
+    def create_token(self, principal_role: str, person_id: str | None, label: str = "",
+                     expires_at: datetime | None = None) -> str:
+        """A new token, returned once in plain text; only its sha256 is stored; refused after `expires_at`."""
         if principal_role not in PRINCIPAL_ROLES:
             raise InvalidInput(f"principal_role: must be one of {', '.join(PRINCIPAL_ROLES)}", field="principal_role")
         if principal_role != "admin" and not person_id:
@@ -292,21 +319,27 @@ class Store:
             if person_id is not None and session.get(Person, person_id) is None:
                 raise InvalidInput(f"person_id: no person '{person_id}' in the store", field="person_id")
             session.add(ApiToken(token_hash=hash_token(token), principal_role=principal_role, person_id=person_id,
-                                 label=label, created_at=utcnow()))
+                                 label=label, created_at=utcnow(), expires_at=expires_at))
         return token
 
     def authenticate(self, token: str) -> Principal | None:
-        """The principal behind a valid, unrevoked token (managers with their reports), else None."""
+        """The principal behind a valid, unrevoked, unexpired token (managers with their reports), else None."""
         if not token or len(token) > 200:
             return None
+        now = utcnow()
         with self._session() as session:
             row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
-            if row is None or row.revoked_at is not None:
+            if row is None or row.revoked_at is not None or (row.expires_at and _aware(row.expires_at) <= now):
                 return None
             reports = (self._reports(session, row.person_id, transitive=True)
                        if row.principal_role == "manager" and row.person_id else set())
-            return Principal(role=row.principal_role, person_id=row.person_id, reports=frozenset(reports),
-                             token_id=row.id)
+            principal = Principal(role=row.principal_role, person_id=row.person_id, reports=frozenset(reports),
+                                  token_id=row.id)
+            stale = row.last_used_at is None or (now - _aware(row.last_used_at)).total_seconds() > _LAST_USED_EVERY_S
+        if stale:
+            with self._session(write=True) as session:
+                session.get(ApiToken, principal.token_id).last_used_at = now  # type: ignore[union-attr]
+        return principal
 
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token by id (see list_tokens or Principal.token_id); revoking twice is harmless."""
@@ -326,7 +359,8 @@ class Store:
     # --- notes ---------------------------------------------------------------------------------------------
 
     def save_note(self, employee_id: str, author_id: str, meeting_date: date, text: str,
-                  idempotency_key: str | None = None) -> tuple[NoteRecord, bool]:
+                  idempotency_key: str | None = None, *, participants: list[dict[str, Any]] | None = None,
+                  request_hash: str | None = None) -> tuple[NoteRecord, bool]:
         """Store notes; (note, created). The same author and key returns the earlier note, even when concurrent."""
         if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY_CHARS:
             raise InvalidInput(f"idempotency_key: 1 to {MAX_KEY_CHARS} characters", field="idempotency_key")
@@ -337,12 +371,13 @@ class Store:
                 if idempotency_key is not None:
                     existing = self._note_by_key(session, author_id, idempotency_key)
                     if existing is not None:
-                        return self._replay(existing, employee_id, meeting_date, text), False
+                        return self._replay(existing, employee_id, meeting_date, text, request_hash), False
                 if session.get(Person, employee_id) is None:
                     raise NotFound(f"employee_id: no person '{employee_id}' in the store", field="employee_id")
                 note = Note(id=str(uuid.uuid4()), employee_id=employee_id, author_id=author_id,
                             meeting_date=meeting_date, text=text, created_at=utcnow(),
-                            idempotency_key=idempotency_key, status="received")
+                            idempotency_key=idempotency_key, status="received", participants=participants,
+                            request_hash=request_hash)
                 session.add(note)
                 session.flush()
                 record = self._note_record(note)
@@ -354,16 +389,20 @@ class Store:
                 existing = self._note_by_key(session, author_id, idempotency_key)
                 if existing is None:
                     raise
-                return self._replay(existing, employee_id, meeting_date, text), False
+                return self._replay(existing, employee_id, meeting_date, text, request_hash), False
         return record, True
 
     @staticmethod
     def _note_by_key(session: Session, author_id: str, key: str) -> Note | None:
         return session.scalars(select(Note).where(Note.author_id == author_id, Note.idempotency_key == key)).first()
 
-    def _replay(self, note: Note, employee_id: str, meeting_date: date, text: str) -> NoteRecord:
-        if (note.employee_id, note.meeting_date, note.text) != (employee_id, meeting_date, text):
-            raise InvalidInput("idempotency_key: already used for a different request; send a new key",
+    def _replay(self, note: Note, employee_id: str, meeting_date: date, text: str,
+                request_hash: str | None) -> NoteRecord:
+        # The whole request must match (participants included), not only the notes: a hash when both sides have one.
+        same_hash = request_hash is None or note.request_hash is None or note.request_hash == request_hash
+        if (note.employee_id, note.meeting_date, note.text) != (employee_id, meeting_date, text) or not same_hash:
+            raise InvalidInput("idempotency_key: this Idempotency-Key was already used for a different request (employee, "
+                               "date, notes or participants differ); send a new key",
                                field="idempotency_key")
         return self._note_record(note)
 
@@ -385,7 +424,7 @@ class Store:
 
     def mark_note_summarized(self, note_id: str, summary_json: dict[str, Any],
                              commitments: list[dict[str, Any]]) -> list[str]:
-        """Store the summary and its commitments in one transaction; returns the new commitment ids."""
+        """Store the summary and its commitments (proposed: a draft) in one transaction; returns the new ids."""
         with self._session(write=True) as session:
             note = self._get(session, Note, note_id, "note_id")
             if note.status == "summarized":
@@ -400,11 +439,14 @@ class Store:
                 row = Commitment(id=str(uuid.uuid4()), employee_id=note.employee_id, note_id=note.id,
                                  owner=item.owner, action=item.action, due=item.due,
                                  success_indicator=item.success_indicator, competency_ids=item.competency_ids,
-                                 evidence=item.evidence, status=item.status, created_at=now, updated_at=now)
+                                 evidence=item.evidence, status=item.status, created_at=now, updated_at=now,
+                                 review="proposed", created_by=note.author_id, owner_role=item.owner_role,
+                                 proposed=item.model_dump(mode="json", exclude={"status"}))
                 session.add(row)
                 session.flush()
                 session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=None, to_status=item.status,
-                                               by_person_id=note.author_id, comment="agreed in the meeting"))
+                                               by_person_id=note.author_id, comment="proposed from the notes",
+                                               changes={"review": [None, "proposed"]}))
                 ids.append(row.id)
             session.flush()
             return ids
@@ -426,23 +468,92 @@ class Store:
 
     # --- commitments --------------------------------------------------------------------------------------------
 
+    def stuck_notes(self, older_than: timedelta, *, now: datetime | None = None) -> list[NoteRecord]:
+        """Notes still 'received' after `older_than`: a crash came between storing and summarising."""
+        cutoff = (now or utcnow()) - older_than
+        with self._session() as session:
+            rows = session.scalars(select(Note).where(Note.status == "received", Note.created_at < cutoff)
+                                   .order_by(Note.created_at, Note.id))
+            return [self._note_record(r) for r in rows]
+
+    def failed_notes(self) -> list[NoteRecord]:
+        """Notes whose summarising failed (including ones the start-up sweep marked stale)."""
+        with self._session() as session:
+            rows = session.scalars(select(Note).where(Note.status == "failed").order_by(Note.created_at, Note.id))
+            return [self._note_record(r) for r in rows]
+
+    def sweep_stuck_notes(self, older_than: timedelta, *, now: datetime | None = None) -> list[str]:
+        """Mark notes stuck in 'received' as failed with the reason; returns their ids (`coach notes retry ID`)."""
+        cutoff = (now or utcnow()) - older_than
+        minutes = int(older_than.total_seconds() // 60)
+        with self._session(write=True) as session:
+            rows = list(session.scalars(select(Note).where(Note.status == "received", Note.created_at < cutoff)))
+            for row in rows:
+                row.status = "failed"
+                row.error = (f"stale: still 'received' after {minutes} minutes (the process stopped while "
+                             f"summarising); run `coach notes retry {row.id}`")
+            return [r.id for r in rows]
+
+    def reset_note_for_retry(self, note_id: str) -> NoteRecord:
+        """Put a failed (or stuck) note back to 'received' so it can be summarised again."""
+        with self._session(write=True) as session:
+            note = self._get(session, Note, note_id, "note_id")
+            if note.status == "summarized":
+                raise InvalidInput(f"note_id: note {note_id} is already summarized", field="note_id")
+            note.status, note.error = "received", None
+            session.flush()
+            return self._note_record(note)
+
+    # --- commitments --------------------------------------------------------------------------------------------
+
     @staticmethod
     def _commitment_record(row: Commitment, today: date) -> CommitmentRecord:
         record = CommitmentRecord.model_validate(row)
-        overdue = record.status == "open" and record.due is not None and record.due < today
+        overdue = (record.status == "open" and record.review == "confirmed" and record.due is not None
+                   and record.due < today)
         return record.model_copy(update={"overdue": overdue})
 
-    def list_commitments(self, employee_id: str, status: str | None = None, *,
-                         today: date | None = None) -> list[CommitmentRecord]:
-        """An employee's commitments (optionally one status), soonest due first, each with `overdue`."""
+    def list_commitments(self, employee_id: str, status: str | None = None, *, today: date | None = None,
+                         review: str | None = "confirmed", limit: int | None = None,
+                         cursor: str | None = None) -> list[CommitmentRecord]:
+        """An employee's tracked (confirmed) commitments, soonest due first, each with `overdue`.
+
+        `review=None` lists drafts and rejected ones too. With `limit`, one page after `cursor` (see page_cursor).
+        """
         if status is not None and status not in COMMITMENT_STATUSES:
             raise InvalidInput(f"status: must be one of {', '.join(COMMITMENT_STATUSES)}", field="status")
+        if review is not None and review not in REVIEWS:
+            raise InvalidInput(f"review: must be one of {', '.join(REVIEWS)}", field="review")
+        due_key = func.coalesce(Commitment.due, literal(_NO_DUE, Date))
         query = select(Commitment).where(Commitment.employee_id == employee_id)
         if status is not None:
             query = query.where(Commitment.status == status)
-        query = query.order_by(Commitment.due.is_(None), Commitment.due, Commitment.created_at, Commitment.id)
+        if review is not None:
+            query = query.where(Commitment.review == review)
+        if cursor is not None:
+            due, created, ident = _decode_cursor(cursor)
+            # Keyset paging: rows inserted meanwhile never shift a page (no repeats, no gaps).
+            query = query.where(tuple_(due_key, Commitment.created_at, Commitment.id) > tuple_(
+                literal(due, Date), literal(created, Commitment.created_at.type), literal(ident)))
+        query = query.order_by(due_key, Commitment.created_at, Commitment.id)
+        if limit is not None:
+            query = query.limit(limit)
         with self._session() as session:
             return [self._commitment_record(r, today or date.today()) for r in session.scalars(query)]
+
+    @staticmethod
+    def page_cursor(record: CommitmentRecord) -> str:
+        """The opaque cursor that continues a commitments list after `record`."""
+        raw = json.dumps([(record.due or _NO_DUE).isoformat(), record.created_at.isoformat(), record.id])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def note_commitments(self, note_id: str, *, today: date | None = None) -> list[CommitmentRecord]:
+        """Every commitment of one note's summary (proposed, confirmed and rejected), in the order stored."""
+        with self._session() as session:
+            self._get(session, Note, note_id, "note_id")
+            rows = session.scalars(select(Commitment).where(Commitment.note_id == note_id)
+                                   .order_by(Commitment.created_at, Commitment.id))
+            return [self._commitment_record(r, today or date.today()) for r in rows]
 
     def get_commitment(self, commitment_id: str, *, today: date | None = None) -> CommitmentRecord:
         """The commitment, or NotFound."""
@@ -453,19 +564,99 @@ class Store:
     def update_commitment_status(self, commitment_id: str, status: str, by_person_id: str | None,
                                  comment: str | None = None, *, today: date | None = None) -> CommitmentRecord:
         """Set the status and append the change (every call, even open->open with a comment) to the history."""
-        if status not in COMMITMENT_STATUSES:
+        return self.update_commitment(commitment_id, by_person_id, status=status, comment=comment, today=today)
+
+    def update_commitment(self, commitment_id: str, by_person_id: str | None, *, fields: dict[str, Any] | None = None,
+                          status: str | None = None, review: str | None = None, comment: str | None = None,
+                          today: date | None = None) -> CommitmentRecord:
+        """Edit fields, status and review in one step; the history keeps each field's before and after."""
+        if status is not None and status not in COMMITMENT_STATUSES:
             raise InvalidInput(f"status: must be one of {', '.join(COMMITMENT_STATUSES)}, got '{status}'",
                                field="status")
+        if review is not None and review not in REVIEWS:
+            raise InvalidInput(f"review: must be one of {', '.join(REVIEWS)}", field="review")
         if comment is not None and len(comment) > 2000:
             raise InvalidInput("comment: at most 2000 characters", field="comment")
+        fields = fields or {}
+        unknown = sorted(set(fields) - set(EDITABLE))
+        if unknown:
+            raise InvalidInput(f"{unknown[0]}: not an editable field", field=unknown[0])
         with self._session(write=True) as session:
             row = self._get(session, Commitment, commitment_id, "commitment_id")
+            self._validate_edit(row, fields)
             now = utcnow()
-            session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=row.status, to_status=status,
-                                           by_person_id=by_person_id, comment=comment))
-            row.status, row.updated_at = status, now
+            changes: dict[str, Any] = {}
+            for name, value in fields.items():
+                before = getattr(row, name)
+                if before != value:
+                    changes[name] = [_jsonable(before), _jsonable(value)]
+                    setattr(row, name, value)
+            if review is not None and review != row.review:
+                changes["review"] = [row.review, review]
+                row.review = review
+            new_status = status or row.status
+            session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=row.status, to_status=new_status,
+                                           by_person_id=by_person_id, comment=comment, changes=changes or None))
+            row.status, row.updated_at = new_status, now
             session.flush()
             return self._commitment_record(row, today or date.today())
+
+    @staticmethod
+    def _validate_edit(row: Commitment, fields: dict[str, Any]) -> None:
+        merged = {"owner": row.owner, "action": row.action, "due": row.due,
+                  "success_indicator": row.success_indicator, "owner_role": row.owner_role, **fields}
+        try:
+            CommitmentIn.model_validate(merged)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise InvalidInput(f"{field}: {first['msg']}", field=field) from exc
+
+    def add_commitment(self, note_id: str, raw: dict[str, Any], by_person_id: str, *, review: str,
+                       comment: str | None = None, today: date | None = None) -> CommitmentRecord:
+        """A commitment a person adds to a note's summary (one the engine missed)."""
+        if review not in REVIEWS:
+            raise InvalidInput(f"review: must be one of {', '.join(REVIEWS)}", field="review")
+        with self._session(write=True) as session:
+            note = self._get(session, Note, note_id, "note_id")
+            if note.status != "summarized":
+                raise InvalidInput(f"note_id: note {note_id} has no summary yet (status {note.status})",
+                                   field="note_id")
+            item = self._commitment_in(raw, 0)
+            now = utcnow()
+            row = Commitment(id=str(uuid.uuid4()), employee_id=note.employee_id, note_id=note.id, owner=item.owner,
+                             action=item.action, due=item.due, success_indicator=item.success_indicator,
+                             competency_ids=item.competency_ids, evidence=item.evidence, status=item.status,
+                             created_at=now, updated_at=now, review=review, created_by=by_person_id,
+                             owner_role=item.owner_role, proposed=None)
+            session.add(row)
+            session.flush()
+            session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=None, to_status=item.status,
+                                           by_person_id=by_person_id, comment=comment or "added by a person",
+                                           changes={"review": [None, review]}))
+            session.flush()
+            return self._commitment_record(row, today or date.today())
+
+    def confirm_note(self, note_id: str, by_person_id: str, *, may_confirm: Any) -> list[CommitmentRecord]:
+        """Confirm a summary: its proposed commitments become tracked where `may_confirm(row)` allows."""
+        with self._session(write=True) as session:
+            note = self._get(session, Note, note_id, "note_id")
+            if note.status != "summarized":
+                raise InvalidInput(f"note_id: note {note_id} has no summary to confirm (status {note.status})",
+                                   field="note_id")
+            now = utcnow()
+            note.confirmed_at, note.confirmed_by = now, by_person_id
+            rows = list(session.scalars(select(Commitment).where(Commitment.note_id == note_id)
+                                        .order_by(Commitment.created_at, Commitment.id)))
+            for row in rows:
+                if row.review == "proposed" and may_confirm(row.owner_role):
+                    session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=row.status,
+                                                   to_status=row.status, by_person_id=by_person_id,
+                                                   comment="summary confirmed",
+                                                   changes={"review": ["proposed", "confirmed"]}))
+                    row.review, row.updated_at = "confirmed", now
+            session.flush()
+            return [self._commitment_record(r, date.today()) for r in rows]
 
     def commitment_history(self, commitment_id: str) -> list[CommitmentEvent]:
         """Every event of the commitment, oldest first."""
