@@ -16,7 +16,7 @@ import yaml
 from alembic import command
 from alembic.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
@@ -38,6 +38,8 @@ PERSON_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID_CHARS = 64
 MAX_KEY_CHARS = 200
 _WRITE = "coach_write"  # execution option: this transaction will write (SQLite takes the write lock up front)
+# PostgreSQL advisory lock ids: every process migrates and seeds at start, so those steps take turns.
+_SCHEMA_LOCK, _PEOPLE_LOCK = 0x636F6163_68, 0x636F6163_69
 
 
 class _SeedPerson(BaseModel):
@@ -159,10 +161,16 @@ class Store:
             with self._engine.connect() as conn:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
+                    self._take_turns(conn, _SCHEMA_LOCK)
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
         except DBAPIError as exc:
             raise self._unavailable(exc) from exc
+
+    def _take_turns(self, conn: Any, lock_id: int) -> None:
+        """On PostgreSQL, wait for other processes doing the same step; released at commit (SQLite: BEGIN IMMEDIATE)."""
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers (and, for SQLite, its file still exists)."""
@@ -253,6 +261,7 @@ class Store:
 
     def _write_people(self, session: Session, items: list[_SeedPerson]) -> None:
         """Insert/update people, then set managers, so a file may list reports before their manager."""
+        self._take_turns(session, _PEOPLE_LOCK)  # two servers seeding the same file must not both insert a person
         managers = {p.id: p.manager_id for p in session.execute(select(Person.id, Person.manager_id))}
         managers.update({p.id: p.manager for p in items})
         for item in items:
@@ -387,7 +396,8 @@ class Store:
                              commitments: list[dict[str, Any]]) -> list[str]:
         """Store the summary and its commitments in one transaction; returns the new commitment ids."""
         with self._session(write=True) as session:
-            note = self._get(session, Note, note_id, "note_id")
+            # Locked: a retry on another server summarising the same note at once waits, then sees it summarized.
+            note = self._get(session, Note, note_id, "note_id", lock=True)
             if note.status == "summarized":
                 raise InvalidInput(f"note_id: note {note_id} is already summarized", field="note_id")
             now = utcnow()
@@ -459,7 +469,7 @@ class Store:
         if comment is not None and len(comment) > 2000:
             raise InvalidInput("comment: at most 2000 characters", field="comment")
         with self._session(write=True) as session:
-            row = self._get(session, Commitment, commitment_id, "commitment_id")
+            row = self._get(session, Commitment, commitment_id, "commitment_id", lock=True)  # history stays a chain
             now = utcnow()
             session.add(CommitmentEventRow(commitment_id=row.id, at=now, from_status=row.status, to_status=status,
                                            by_person_id=by_person_id, comment=comment))
@@ -498,8 +508,8 @@ class Store:
     # --- helpers ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _get(session: Session, model: type, key: str, field: str) -> Any:
-        row = session.get(model, key)
+    def _get(session: Session, model: type, key: str, field: str, *, lock: bool = False) -> Any:
+        row = session.get(model, key, with_for_update=lock)  # FOR UPDATE on PostgreSQL; SQLite has one writer
         if row is None:
             raise NotFound(f"{field}: no record '{key}'", field=field)
         return row
