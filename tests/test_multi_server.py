@@ -24,6 +24,8 @@ from tests.conftest import free_port
 from tests.servers import chroma_run, stop
 
 PEOPLE_FILE = PROJECT_ROOT / "examples" / "people.yaml"
+# Every test here starts processes: a PostgreSQL cluster, `chroma run`, API servers or migrating processes.
+pytestmark = pytest.mark.slow
 
 
 def fresh_database(postgres_url: str) -> str:
@@ -244,7 +246,6 @@ def summary_body(notes: str = NOTES) -> dict:
     return {"employee_id": "lena-fischer", "notes": notes, "meeting_date": "2026-03-02", "participants": PARTICIPANTS}
 
 
-@pytest.mark.slow
 def test_both_servers_read_the_one_index(cluster: Cluster) -> None:
     answers = {}
     for server in cluster.servers:
@@ -257,7 +258,6 @@ def test_both_servers_read_the_one_index(cluster: Cluster) -> None:
     assert answers["A"] == answers["B"] and "sales-manager" in answers["A"]
 
 
-@pytest.mark.slow
 def test_a_token_works_on_every_server_and_its_revocation_reaches_all(cluster: Cluster) -> None:
     token = cluster.store.create_token("employee", "lena-fischer", "revoke me")
     headers = {"Authorization": f"Bearer {token}"}
@@ -273,7 +273,6 @@ def test_a_token_works_on_every_server_and_its_revocation_reaches_all(cluster: C
                 assert c.get("/v1/employees/lena-fischer/commitments", headers=headers).status_code == 401
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("server", ["A", "B"])
 def test_access_rules_hold_on_each_server(cluster: Cluster, server: str) -> None:
     expected = {("employee", "lena-fischer"): 200, ("employee", "priya-raman"): 403,
@@ -295,7 +294,6 @@ def commitments_of_note(cluster: Cluster, server: str, note_id: str) -> list[str
     return sorted(item["id"] for item in listed.json() if item["note_id"] == note_id)
 
 
-@pytest.mark.slow
 def test_an_idempotency_key_sent_to_both_servers_stores_one_summary(cluster: Cluster) -> None:
     key = {"Idempotency-Key": f"multi-{uuid.uuid4()}"}
     with cluster.client("A", "manager") as c:
@@ -312,7 +310,6 @@ def test_an_idempotency_key_sent_to_both_servers_stores_one_summary(cluster: Clu
         assert commitments_of_note(cluster, server, first.json()["note_id"]) == sorted(first.json()["commitment_ids"])
 
 
-@pytest.mark.slow
 def test_an_idempotency_key_sent_to_both_servers_at_once_stores_one_summary(cluster: Cluster) -> None:
     for _ in range(6):
         key = {"Idempotency-Key": f"race-{uuid.uuid4()}"}
@@ -331,7 +328,6 @@ def test_an_idempotency_key_sent_to_both_servers_at_once_stores_one_summary(clus
         assert commitments_of_note(cluster, "A", bodies[0]["note_id"]) == sorted(bodies[0]["commitment_ids"])
 
 
-@pytest.mark.slow
 def test_commitments_made_on_one_server_change_and_list_on_the_other(cluster: Cluster) -> None:
     with cluster.client("A", "manager") as c:
         made = c.post("/v1/summaries", json=summary_body(), headers={"Idempotency-Key": f"c-{uuid.uuid4()}"}).json()
