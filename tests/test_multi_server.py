@@ -200,6 +200,14 @@ def wait_healthy(base_url: str, proc: subprocess.Popen, log: Path, timeout: floa
     raise RuntimeError(f"{base_url} not healthy within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
+def wait_for_log(log: Path, line: str, times: int, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while log.read_text(errors="replace").count(line) < times:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"'{line}' not {times} times in {log} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """A fresh database and `chroma run`; servers A and B started at the same time; the knowledge indexed via A."""
@@ -223,6 +231,7 @@ def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         urls = {name: f"http://127.0.0.1:{port}" for name, (port, _) in servers.items()}
         for (name, base_url), proc in zip(urls.items(), procs):
             wait_healthy(base_url, proc, logs[name])
+        wait_for_log(logs["B"], "Application startup complete", times=2)  # both of B's workers serve
         store = Store(url)  # a third process's view: tokens are made here, as `coach token create` would
         tokens = {"admin": store.create_token("admin", None, "multi"),
                   "manager": store.create_token("manager", "daniel-kim", "multi"),  # manages lena-fischer
