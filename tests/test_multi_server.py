@@ -44,6 +44,19 @@ def fresh_database(postgres_url: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def drop_database(postgres_url: str, url: str) -> None:
+    """Drop a database fresh_database made; best effort, so a shared server does not fill up."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    except psycopg.Error:
+        pass
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """The environment of a child process: this checkout's code first, no model downloads, no telemetry."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
@@ -74,7 +87,9 @@ def together(n: int, work: Callable[[int], Any]) -> list[Any]:
 
 @pytest.fixture()
 def pg_db(postgres_url: str) -> Iterator[str]:
-    yield fresh_database(postgres_url)
+    url = fresh_database(postgres_url)
+    yield url
+    drop_database(postgres_url, url)
 
 
 # --- what every process does at start: migrate and seed, all at once ---------------------------------------
@@ -204,20 +219,21 @@ def wait_for_log(log: Path, line: str, times: int, timeout: float = 300) -> None
     deadline = time.monotonic() + timeout
     while log.read_text(errors="replace").count(line) < times:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"'{line}' not {times} times in {log} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"'{line}' not {times} times in {log} within {timeout:.0f} s:\n{tail}")
         time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
 def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """A fresh database and `chroma run`; servers A and B started at the same time; the knowledge indexed via A."""
-    url = fresh_database(postgres_url)
     root = tmp_path_factory.mktemp("multi-server")
     try:
         chroma = chroma_run(root / "chroma")
         chroma_port = chroma.__enter__()
     except (FileNotFoundError, RuntimeError) as exc:
         pytest.skip(f"chroma run cannot start here: {exc}")
+    url = fresh_database(postgres_url)
     procs: list[subprocess.Popen] = []
     store = None
     try:
@@ -249,6 +265,7 @@ def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         if store is not None:
             store.close()
         chroma.__exit__(None, None, None)
+        drop_database(postgres_url, url)
 
 
 def summary_body(notes: str = NOTES) -> dict:
