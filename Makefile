@@ -11,7 +11,7 @@ COACH_HOST ?= 127.0.0.1
 COACH_PORT ?= 8000
 export COACH_HOST COACH_PORT
 
-.PHONY: install run test index eval bench clean
+.PHONY: install run test postgres index eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,15 @@ run: index
 	$(BIN)/coach setup-local
 	$(BIN)/coach serve --host $(COACH_HOST) --port $(COACH_PORT)
 
-test: install
+test: install postgres
 	$(BIN)/python -m pytest -q
+
+# The store and multi-server tests start a throwaway PostgreSQL; install its server binaries when root can.
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo "installing PostgreSQL for the tests" && \
+	    { apt-get install -y -qq postgresql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; }; } || \
+	  echo "no PostgreSQL server binaries: the PostgreSQL and multi-server tests will be skipped"
 
 eval: install
 	$(BIN)/coach eval all

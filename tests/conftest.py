@@ -80,6 +80,14 @@ def api(engine: Engine, settings: Settings, store):  # noqa: ANN001, ANN201
         yield RunningApi(base_url, tokens)
 
 
+def _pg_binary(name: str) -> str | None:
+    """A PostgreSQL server binary on PATH, or where Debian's `apt-get install postgresql` puts it (not on PATH)."""
+    import glob
+    import shutil
+
+    return shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+
+
 @pytest.fixture(scope="session")
 def postgres_url():  # noqa: ANN201
     """COACH_TEST_DATABASE_URL, or a throwaway PostgreSQL cluster on loopback when its binaries are installed."""
@@ -89,7 +97,7 @@ def postgres_url():  # noqa: ANN201
     if os.environ.get("COACH_TEST_DATABASE_URL"):
         yield os.environ["COACH_TEST_DATABASE_URL"]
         return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
     if not (initdb and pg_ctl):
         pytest.skip("no PostgreSQL: set COACH_TEST_DATABASE_URL or install the server binaries (initdb, pg_ctl)")
     pytest.importorskip("psycopg")

@@ -1,12 +1,18 @@
-"""Real servers for tests: the Coach app under uvicorn on 127.0.0.1 and a free port."""
+"""Real servers for tests: the Coach app under uvicorn on 127.0.0.1 and a free port, and `chroma run`."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -45,3 +51,44 @@ def serve(app: FastAPI, *, limit_concurrency: int | None = None) -> Iterator[str
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 60.0) -> None:
+    """Return once something listens on 127.0.0.1:port; RuntimeError if `proc` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode} before listening on port {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not listen on port {port} within {timeout:.0f} s")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """SIGTERM the process group we started (uvicorn's workers too), SIGKILL it if it lingers."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@contextmanager
+def chroma_run(path: Path) -> Iterator[int]:
+    """A real `chroma run` server on 127.0.0.1 and a free port, storing under `path`; yields the port."""
+    chroma = Path(sys.executable).parent / "chroma"
+    if not chroma.exists():
+        raise FileNotFoundError(f"no chroma command at {chroma}")
+    port = free_port()
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for_port(port, proc, "chroma run", timeout=30)
+        yield port
+    finally:
+        stop(proc)

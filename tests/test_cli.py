@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from coach.cli import app
 from coach.engine import Engine
-from coach.settings import Settings, get_settings
+from coach.settings import PROJECT_ROOT, Settings, get_settings
 
 
 
@@ -118,3 +118,14 @@ def test_readme_documents_every_setting() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     missing = [name for name in Settings.model_fields if f"COACH_{name.upper()}" not in readme]
     assert missing == []
+
+
+def test_serve_refuses_several_workers_without_a_chroma_server(tmp_path: Path) -> None:
+    """Several processes must share one Chroma server; a local Chroma directory serves one process."""
+    local = Engine(Settings(knowledge_dir=PROJECT_ROOT / "knowledge", data_dir=tmp_path, _env_file=None))
+    result = CliRunner().invoke(app, ["serve", "--workers", "2"], obj=local)
+    assert result.exit_code == 2
+    assert "workers: 2 processes need a Chroma server" in result.output and "COACH_CHROMA_HOST" in result.output
+    assert not (tmp_path / "chroma").exists()  # refused before anything was opened
+    zero = CliRunner().invoke(app, ["serve", "--workers", "0"], obj=local)
+    assert zero.exit_code == 2 and "--workers" in zero.output

@@ -49,6 +49,13 @@ def _root(ctx: typer.Context) -> None:
         ctx.obj = CliContext(preset=ctx.obj)  # a test may pass an Engine as obj
 
 
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings of this invocation: those of an engine a caller passed, else the process-wide ones."""
+    root = ctx.find_root()
+    preset = root.obj.preset if isinstance(root.obj, CliContext) else root.obj
+    return preset.settings if preset is not None else get_settings()
+
+
 def engine(ctx: typer.Context, settings: Settings | None = None) -> Engine:
     """The engine of this invocation (the root context object holds it)."""
     root = ctx.find_root()

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from coach.cli.common import JsonOpt, app, emit, engine, fail, import_app, invalid, knowledge_app
+from coach.cli.common import JsonOpt, app, emit, engine, fail, import_app, invalid, knowledge_app, settings_of
 from coach.errors import CoachError
 from coach.settings import get_settings
 
@@ -124,10 +124,19 @@ def eval_cmd(name: str = typer.Argument(..., help="Suite name, or 'all'."),
 
 
 @app.command("serve")
-def serve(host: Optional[str] = None, port: Optional[int] = None) -> None:
-    """Serve the HTTP API (uvicorn)."""
+def serve(ctx: typer.Context, host: Optional[str] = typer.Option(None, help="Bind address (default: COACH_HOST)."),
+          port: Optional[int] = typer.Option(None, min=1, max=65535, help="Port (default: COACH_PORT)."),
+          workers: int = typer.Option(1, min=1, max=64, envvar="COACH_WORKERS",
+                                      help="API processes on the port; more than one needs a Chroma server.")) -> None:
+    """Serve the HTTP API (uvicorn); with --workers N, N processes built by the app factory."""
     import uvicorn
 
-    settings = get_settings()
+    settings = settings_of(ctx)
+    if workers > 1 and not settings.chroma_host:
+        # Each process would open the Chroma directory itself: Chroma does not support that, and a reindex in one
+        # process would not reach the others' in-memory index.
+        fail(invalid("workers", f"{workers} processes need a Chroma server: run `chroma run --path DIR` and set "
+                                "COACH_CHROMA_HOST (and COACH_CHROMA_PORT); a local Chroma directory serves one "
+                                "process"))
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                log_level="info")
+                workers=workers, log_level="info")

@@ -162,8 +162,20 @@ def _replay(summary_json: dict[str, Any], store: Any, employee_id: str, note_id:
     """The stored answer to a retried request, with the ids its commitments were stored under."""
     replay = StoredSummary.model_validate(summary_json)
     replay.replayed = True
-    replay.commitment_ids = [c.id for c in store.note_commitments(note_id) if c.proposed is not None]
+    stored = [c for c in store.note_commitments(note_id) if c.proposed is not None]
+    replay.commitment_ids = _in_summary_order(replay.commitments, stored)
     return replay
+
+
+def _in_summary_order(commitments: list[Any], stored: list[Any]) -> list[str]:
+    """Stored ids in the order of the summary's commitments, as the first answer gave them (listing sorts by due)."""
+    left, ids = list(stored), []
+    for wanted in commitments:
+        match = next((s for s in left if (s.owner, s.action, s.due) == (wanted.owner, wanted.action, wanted.due)), None)
+        if match is not None:
+            left.remove(match)
+            ids.append(match.id)
+    return ids + [s.id for s in left]
 
 
 def _assisted_summary(engine: Engine, author: Author = "manager") -> Callable[..., FollowUpSummary]:

@@ -18,7 +18,7 @@ import yaml
 from alembic import command
 from alembic.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Date, Engine, create_engine, event, func, literal, or_, select, tuple_
+from sqlalchemy import Date, Engine, create_engine, event, func, literal, or_, select, text, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
@@ -44,6 +44,8 @@ EDITABLE = ("owner", "action", "due", "success_indicator", "owner_role")
 _NO_DUE = date(9999, 12, 31)  # sorts commitments without a due date last, in SQLite and PostgreSQL alike
 _LAST_USED_EVERY_S = 60  # last-used time is written at most once a minute per token: no write per request
 _WRITE = "coach_write"  # execution option: this transaction will write (SQLite takes the write lock up front)
+# PostgreSQL advisory lock ids: every process migrates and seeds at start, so those steps take turns.
+_SCHEMA_LOCK, _PEOPLE_LOCK = 0x636F6163_68, 0x636F6163_69
 
 
 class _SeedPerson(BaseModel):
@@ -185,10 +187,16 @@ class Store:
             with self._engine.connect() as conn:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
+                    self._take_turns(conn, _SCHEMA_LOCK)
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
         except DBAPIError as exc:
             raise self._unavailable(exc) from exc
+
+    def _take_turns(self, conn: Any, lock_id: int) -> None:
+        """On PostgreSQL, wait for other processes doing the same step; released at commit (SQLite: BEGIN IMMEDIATE)."""
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers (and, for SQLite, its file still exists)."""
@@ -279,6 +287,7 @@ class Store:
 
     def _write_people(self, session: Session, items: list[_SeedPerson]) -> None:
         """Insert/update people, then set managers, so a file may list reports before their manager."""
+        self._take_turns(session, _PEOPLE_LOCK)  # two servers seeding the same file must not both insert a person
         managers = {p.id: p.manager_id for p in session.execute(select(Person.id, Person.manager_id))}
         managers.update({p.id: p.manager for p in items})
         for item in items:
@@ -426,7 +435,8 @@ class Store:
                              commitments: list[dict[str, Any]]) -> list[str]:
         """Store the summary and its commitments (proposed: a draft) in one transaction; returns the new ids."""
         with self._session(write=True) as session:
-            note = self._get(session, Note, note_id, "note_id")
+            # Locked: a retry on another server summarising the same note at once waits, then sees it summarized.
+            note = self._get(session, Note, note_id, "note_id", lock=True)
             if note.status == "summarized":
                 raise InvalidInput(f"note_id: note {note_id} is already summarized", field="note_id")
             now = utcnow()
@@ -582,7 +592,7 @@ class Store:
         if unknown:
             raise InvalidInput(f"{unknown[0]}: not an editable field", field=unknown[0])
         with self._session(write=True) as session:
-            row = self._get(session, Commitment, commitment_id, "commitment_id")
+            row = self._get(session, Commitment, commitment_id, "commitment_id", lock=True)  # history stays a chain
             self._validate_edit(row, fields)
             now = utcnow()
             changes: dict[str, Any] = {}
@@ -689,8 +699,8 @@ class Store:
     # --- helpers ---------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _get(session: Session, model: type, key: str, field: str) -> Any:
-        row = session.get(model, key)
+    def _get(session: Session, model: type, key: str, field: str, *, lock: bool = False) -> Any:
+        row = session.get(model, key, with_for_update=lock)  # FOR UPDATE on PostgreSQL; SQLite has one writer
         if row is None:
             raise NotFound(f"{field}: no record '{key}'", field=field)
         return row
