@@ -90,3 +90,18 @@ def test_running_coach_imports_no_pytorch() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"imported at run time: {out.stdout.strip()}"
+
+
+def test_a_new_model_re_embeds_the_index_once(tmp_path: Path) -> None:
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    class Named(DeterministicFakeEmbedding):
+        model_id: str = "old"
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    docs = load_knowledge(KNOWLEDGE_DIR).documents[:10]
+    assert KnowledgeIndex(client, Named(size=DIMENSIONS), "upgrade").sync(docs).embedded == 10
+    assert KnowledgeIndex(client, Named(size=DIMENSIONS), "upgrade").sync(docs).embedded == 0
+    new_model = Named(size=DIMENSIONS, model_id="new")
+    assert KnowledgeIndex(client, new_model, "upgrade").sync(docs).updated == 10  # vectors of two models never mix
+    assert KnowledgeIndex(client, new_model, "upgrade").sync(docs).embedded == 0

@@ -74,6 +74,8 @@ def _load_session(path: Path, expected_sha256: str) -> "onnxruntime.InferenceSes
 class MiniLMEmbeddings(Embeddings):
     """langchain Embeddings over the packaged MiniLM model, normalised, with a query cache."""
 
+    model_id = f"all-MiniLM-L6-v2-onnx-int8:{MODEL_SHA256[:12]}"  # stored with each vector's content hash
+
     def __init__(self, cache_size: int = 2048, model_file: Path | None = None,
                  model_sha256: str = MODEL_SHA256) -> None:
         self._model_file = model_file
