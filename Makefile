@@ -1,29 +1,34 @@
-# Two commands: `make run` and `make test`. Everything installs into .venv.
+# Two commands: `make run` and `make test` (`make test-fast` for the quick loop). Everything installs into .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
+TEST_STAMP := $(VENV)/.installed-test
 export ANONYMIZED_TELEMETRY := False
 # `make run` serves where COACH_HOST / COACH_PORT say (environment or `make run COACH_PORT=9000`).
 COACH_HOST ?= 127.0.0.1
 COACH_PORT ?= 8000
 export COACH_HOST COACH_PORT
 
-.PHONY: install run test postgres index eval bench clean
+.PHONY: install install-test run test test-fast postgres index eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install only when the project's dependency list changes.
+# Re-install only when the project's dependency list changes. Running needs only the runtime
+# dependencies; the test extras (llama-cpp-python builds from source for minutes) come with `make test`.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 index: install
 	$(BIN)/coach knowledge check
@@ -33,8 +38,12 @@ run: index
 	$(BIN)/coach setup-local
 	$(BIN)/coach serve --host $(COACH_HOST) --port $(COACH_PORT)
 
-test: install postgres
+test: install-test postgres
 	$(BIN)/python -m pytest -q
+
+# The quick loop: skips tests marked slow (server processes, llama.cpp, the full eval ratchets).
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The store and multi-server tests start a throwaway PostgreSQL; install its server binaries when root can.
 postgres:

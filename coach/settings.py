@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Use a Chroma server at this host instead of the local directory.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Port of the Chroma server when CHROMA_HOST is set.")
     collection_prefix: str = Field("coach", pattern=r"^[a-zA-Z0-9_-]{1,40}$", description="Prefix of the Chroma collection names.")
-    embedding_device: str = Field("cpu", description="torch device for the embedding model.")
+    embedding_device: Literal["cpu"] = Field("cpu", description="Device of the embedding model: onnxruntime on the CPU.")
     database_url: str | None = Field(None, description="SQLAlchemy URL (default: SQLite file DATA_DIR/coach.db).")
 
     llm_provider: Literal["none", "openai"] = Field("none", description="'none': rules engine only; 'openai': any OpenAI-compatible endpoint.")

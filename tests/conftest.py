@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import coach.llm.provider  # noqa: E402
@@ -124,3 +122,14 @@ def postgres_url():  # noqa: ANN201
 
 
 from tests.fixtures_llama import llama_server  # noqa: E402,F401 - a session fixture shared by several modules
+
+
+# Tests that start a server process of their own (llama.cpp, `chroma run`, PostgreSQL) take most of the
+# suite's time; `make test-fast` (pytest -m "not slow") leaves them out, `make test` runs everything.
+SLOW_FIXTURES = frozenset({"llama_server", "chroma_server", "postgres_url"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

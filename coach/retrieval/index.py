@@ -40,9 +40,9 @@ def _where(settings: Settings) -> str:
     return f"http://{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.resolved_chroma_path)
 
 
-def content_hash(doc: Document) -> str:
-    """What decides whether a document must be re-embedded."""
-    payload = json.dumps([doc.title, doc.text, doc.metadata], sort_keys=True, ensure_ascii=False)
+def content_hash(doc: Document, model_id: str = "") -> str:
+    """What decides whether a document must be re-embedded: its content and the model that embeds it."""
+    payload = json.dumps([model_id, doc.title, doc.text, doc.metadata], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -71,6 +71,8 @@ class KnowledgeIndex:
         self.embeddings = embeddings
         self.prefix = prefix
         self._function = CoachEmbeddingFunction(embeddings)  # type: ignore[arg-type]
+        # A new model (the PyTorch MiniLM gave way to the ONNX one) re-embeds everything once.
+        self.model_id = str(getattr(embeddings, "model_id", ""))
         self._collections: dict[str, Collection] = {}
 
     def collection(self, kind: str) -> Collection:
@@ -101,7 +103,7 @@ class KnowledgeIndex:
                     self.collection(kind).delete(ids=stale)
                     stats.removed += len(stale)
                 for doc in docs:
-                    digest = content_hash(doc)
+                    digest = content_hash(doc, self.model_id)
                     if stored.get(doc.id) == digest:
                         stats.unchanged += 1
                         continue

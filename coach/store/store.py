@@ -18,7 +18,7 @@ import yaml
 from alembic import command
 from alembic.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Date, Engine, create_engine, event, func, literal, or_, select, text, tuple_
+from sqlalchemy import Date, Engine, create_engine, event, func, literal, select, text, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
