@@ -23,7 +23,7 @@ from evals.suites.real_notes import load_cases
 from evals.suites.summaries import content_words
 
 RESULTS = Path(__file__).parent / "results" / "train_judge.json"
-CACHE = Path.home() / ".cache" / "coach" / "judge_embeddings.pkl"
+CACHE_DIR = Path.home() / ".cache" / "coach"
 
 
 class CachedEmbedder:
@@ -33,7 +33,10 @@ class CachedEmbedder:
         import pickle
 
         self.inner = inner
-        self.cache: dict[str, list[float]] = pickle.loads(CACHE.read_bytes()) if CACHE.exists() else {}
+        # One cache per model: vectors of two models must never mix.
+        model = str(getattr(inner, "model_id", "unknown")).replace("/", "_").replace(":", "_")
+        self.path = CACHE_DIR / f"judge_embeddings-{model}.pkl"
+        self.cache: dict[str, list[float]] = pickle.loads(self.path.read_bytes()) if self.path.exists() else {}
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
@@ -44,8 +47,8 @@ class CachedEmbedder:
     def save(self) -> None:
         import pickle
 
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        CACHE.write_bytes(pickle.dumps(self.cache))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_bytes(pickle.dumps(self.cache))
 
 
 def label(notes: str, gold: list[dict]) -> tuple[list, np.ndarray]:
