@@ -110,11 +110,16 @@ def run(limit: int | None = None, split: str = "all", provider: str | None = Non
     if split != "all":
         cases = [c for c in cases if bool(c.get("holdout")) == (split == "holdout")]
     result = _score(cases[:limit])
+    from evals.suites.real_notes import judged_summary  # the product's default: rules plus the learned judge
+
+    result.metrics.append(Metric("judge.commitment_f1", _f1_of(_score(cases[:limit], summarise=judged_summary))))
     for prefix, path, note in BLIND_SETS:
         if path.exists() and split == "all":
             blind = _score(load_jsonl(path)[:limit])
             result.metrics += [Metric(f"{prefix}.{m.name}", m.value, m.target, m.higher_is_better)
                                for m in blind.metrics if not m.name.startswith("f1_")]
+            judged = _score(load_jsonl(path)[:limit], summarise=judged_summary)
+            result.metrics.append(Metric(f"{prefix}.judge.commitment_f1", _f1_of(judged)))
             result.cases += [{"blind": prefix, **c} for c in blind.cases]
             result.notes.append(f"{prefix}.*: {path.name}: {note}")
     llm = llm_engine(provider)
@@ -126,6 +131,10 @@ def run(limit: int | None = None, split: str = "all", provider: str | None = Non
         result.notes.append(f"llm.*: the same notes through {llm.settings.llm_model} at {llm.settings.llm_base_url}; "
                             "llm.accepted_share is the share of drafts that passed validation")
     return result
+
+
+def _f1_of(result: SuiteResult) -> float:
+    return next(m.value for m in result.metrics if m.name == "commitment_f1")
 
 
 def _score(cases: list[dict[str, Any]], engine: Any = None,
