@@ -79,3 +79,14 @@ def test_unassigned_lines_belong_to_the_one_employee_only() -> None:
                    Participant(name="Student", role="employee")]
     assert _default_owner(supervisors) == "Student"
     assert _default_owner([*PEOPLE, Participant(name="Sam Roe", role="employee")]) is None
+
+
+def test_real_notes_suite_reports_rules_and_judge_per_source(tmp_path) -> None:  # noqa: ANN001
+    from evals.harness import run_suite
+
+    result, path = run_suite("real_notes", limit=4, results_dir=tmp_path)
+    names = {m.name for m in result.metrics}
+    assert {"commitment_f1", "judge.commitment_f1", "invented_owners", "judge.invented_owners"} <= names
+    assert any(n.startswith("source.") for n in names) and any(n.startswith("judge.source.") for n in names)
+    assert path.exists() and all(c["split"] == "dev" for c in result.cases)
+    assert next(m.value for m in result.metrics if m.name == "judge.invented_owners") == 0

@@ -72,27 +72,34 @@ def run(limit: int | None = None, split: str = "dev", **_: Any) -> SuiteResult:
     result = _score(cases)
     from coach.followup.learned_judge import load_judge
 
-    if load_judge() is not None:
-        judged = _score(cases, summarise=judged_summary)
+    judged = _score(cases, summarise=judged_summary) if load_judge() is not None else None
+    if judged is not None:
         result.metrics += [Metric(f"judge.{m.name}", m.value, m.target, m.higher_is_better) for m in judged.metrics
                            if m.name in ("commitment_precision", "commitment_recall", "commitment_f1",
                                          "due_date_accuracy", "invented_owners", "evidence_is_substring")]
+        for case, detail, judged_detail in zip(cases, result.cases, judged.cases):
+            detail["judge"] = {k: judged_detail[k] for k in ("tp", "predicted", "gold", "false_positives", "missed")}
     result.suite = "real_notes"
     result.metrics = [m for m in result.metrics if not m.name.startswith("f1_") and m.name != "recap_3_to_5_sentences"]
     for m in result.metrics:
         if m.name == "commitment_f1":
             m.target = 0.75
-    by_source: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "pred": 0, "gold": 0, "notes": 0})
+    by_source: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case, detail in zip(cases, result.cases):
         row = by_source[case["source_id"]]
         row["tp"] += detail["tp"]
         row["pred"] += detail["predicted"]
         row["gold"] += detail["gold"]
         row["notes"] += 1
+        if "judge" in detail:
+            row["judge_tp"] += detail["judge"]["tp"]
+            row["judge_pred"] += detail["judge"]["predicted"]
         detail.update(source_id=case["source_id"], split=case["split"], kind=case.get("kind"))
     for source, row in sorted(by_source.items()):
-        _, _, f1 = _f1(row["tp"], row["pred"], row["gold"])
-        result.metrics.append(Metric(f"source.{source}.f1", f1))
+        result.metrics.append(Metric(f"source.{source}.f1", _f1(row["tp"], row["pred"], row["gold"])[2]))
+        if judged is not None:
+            result.metrics.append(Metric(f"judge.source.{source}.f1",
+                                         _f1(row["judge_tp"], row["judge_pred"], row["gold"])[2]))
     first = [f"first run, {part}: {FIRST_RUN[part]}" for part in (SPLITS if split == "all" else (split,))]
     result.notes = [*first, f"split {split}: {len(cases)} notes from {len(by_source)} sources, "
                     f"{sum(r['gold'] for r in by_source.values())} gold commitments",
