@@ -40,9 +40,11 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["dev", "heldout", "all"])
     parser.add_argument("--every", type=int, default=4, help="take every Nth note of the split (a spread sample)")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--max-chars", type=int, default=None, help="only notes this short (a slow machine)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/llm_summaries.json"))
     args = parser.parse_args()
-    cases = load_cases(args.split)[::args.every][:args.limit]
+    cases = [c for c in load_cases(args.split) if args.max_chars is None or len(c["notes"]) <= args.max_chars]
+    cases = cases[::args.every][:args.limit]
     settings = Settings(llm_provider="openai")
     provider = OpenAICompatibleLLM(settings)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}

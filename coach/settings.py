@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
     llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
     llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
-    llm_timeout_s: float = Field(30.0, gt=0, le=600, description="Timeout of one LLM request, seconds.")
+    llm_timeout_s: float = Field(30.0, gt=0, le=3600, description="Timeout of one LLM request, seconds (a local model on a few cores may need many minutes).")
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM request (connection errors, 429, 5xx).")
     llm_structured_method: Literal["auto", "json_object", "json_schema", "function_calling", "json_mode"] = Field(
         "auto", description="How structured output is requested: 'json_object' sends the schema in the prompt and as "
