@@ -111,6 +111,8 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
                   employee: str = typer.Option(..., help="The employee's name as used in the notes."),
                   other: list[str] = typer.Option([], help="Other participants."),
                   email: bool = typer.Option(False, help="Print the e-mail draft instead of Markdown."),
+                  llm: bool = typer.Option(True, "--llm/--no-llm", help="With an LLM configured, wait for its "
+                                           "refinement (minutes with a local model); --no-llm: rules only, at once."),
                   as_json: bool = JsonOpt) -> None:
     """Draft the follow-up summary of a career conversation from the manager's notes."""
     from coach.followup.service import summary
@@ -130,7 +132,13 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
         meeting = _date(date_, "date")
         settings_engine = engine(ctx)
         validate_notes(notes, meeting, participants, max_chars=settings_engine.settings.max_notes_chars)
-        result = summary(settings_engine, notes, meeting, participants)
+        if llm:
+            result = summary(settings_engine, notes, meeting, participants)
+        else:
+            from coach.followup.linking import competency_linker
+            from coach.followup.summaries import draft_summary
+
+            result = draft_summary(notes, meeting, participants, link_competencies=competency_linker(settings_engine))
     except ValidationError as exc:
         _validation_failure(exc, as_json)
     except CoachError as exc:

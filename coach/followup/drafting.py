@@ -153,6 +153,11 @@ def ground(draft: DraftCommitments, numbered: NumberedNotes, meeting_date: date,
         if not ok:
             dropped.append(Dropped(index, f"owner {item.owner!r} is not a participant ({names})"))
             continue
+        if owner is None:
+            # Naming the owner is what the model adds; the rules already propose ownerless lines (most of their
+            # false positives on real notes), so an ownerless model item adds only noise.
+            dropped.append(Dropped(index, "no owner"))
+            continue
         action = norm(item.action).strip(" .;")
         # The action must share words with a line it names: an example copied, or an instruction obeyed, does not.
         best = max(lines, key=lambda n: len(overlap_words(action, numbered.lines[n])))
