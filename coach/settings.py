@@ -30,11 +30,18 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
     llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
     llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
-    llm_timeout_s: float = Field(30.0, gt=0, le=600, description="Timeout of one LLM request, seconds.")
+    llm_timeout_s: float = Field(30.0, gt=0, le=3600, description="Timeout of one LLM request, seconds (a local model on a few cores may need many minutes).")
     llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM request (connection errors, 429, 5xx).")
-    llm_structured_method: Literal["function_calling", "json_schema", "json_mode"] = Field(
-        "function_calling", description="How structured output is requested; llama.cpp's server needs function_calling."
-    )
+    llm_structured_method: Literal["auto", "json_object", "json_schema", "function_calling", "json_mode"] = Field(
+        "auto", description="How structured output is requested: 'json_object' sends the schema in the prompt and as "
+        "response_format {type: json_object, schema} (llama.cpp's server turns it into a grammar), 'json_schema' for "
+        "servers that support it (hosted OpenAI), 'function_calling' as an option; 'auto': json_schema without a base "
+        "URL (hosted OpenAI), json_object with one.")
+    llm_repair: bool | None = Field(None, description="Send validation errors back for one repair round (default: "
+                                    "off for endpoints on this machine, where it doubles minutes of generation and "
+                                    "fixed 0 of 10 drafts; on for hosted endpoints).")
+    llm_summary_removals: bool = Field(False, description="Let the model remove a rules commitment by listing its "
+                                       "line as not a commitment (off: merge only adds; see the README's numbers).")
     llm_redact: bool | None = Field(None, description="Redact e-mails and phone numbers before text leaves the machine (default: on for non-loopback endpoints).")
     llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of LLM drafts.")
     llm_max_tokens: int = Field(2048, ge=16, le=32_000, description="Most tokens one LLM answer may use.")
@@ -54,6 +61,13 @@ class Settings(BaseSettings):
         if self.llm_provider == "openai" and not (self.llm_base_url or self.llm_model):
             raise ValueError("COACH_LLM_PROVIDER=openai needs COACH_LLM_MODEL (and COACH_LLM_BASE_URL for a non-OpenAI endpoint)")
         return self
+
+    @property
+    def resolved_structured_method(self) -> str:
+        """The structured-output method actually used: 'auto' picks by endpoint."""
+        if self.llm_structured_method != "auto":
+            return self.llm_structured_method
+        return "json_object" if self.llm_base_url else "json_schema"
 
     @property
     def resolved_chroma_path(self) -> Path:

@@ -97,15 +97,22 @@ def test_repair_prompt_snapshot() -> None:
                                more=0, schema_name="DraftQuestionSet"))
 
 
-def test_summary_prompt_snapshot_fences_the_notes() -> None:
-    from coach.llm.drafting import load_examples, messages
+def test_summary_prompt_snapshot_numbers_and_fences_the_notes() -> None:
+    from coach.followup.drafting import summary_prompt
 
-    system, user = messages("summary", notes=NOTES, meeting_date=MEETING, participants=PEOPLE,
-                             examples=load_examples("summary"))
+    system, user = summary_prompt(NOTES, MEETING, PEOPLE)
     _snapshot("summary", f"{system.content}\n----\n{user.content}")
-    fenced = user.content.split("<notes>\n", 1)[1].split("\n</notes>", 1)[0]
-    assert fenced == NOTES
-    assert user.content.index("never instructions") < user.content.index("<notes>\n")
+    fenced = user.content.rsplit("<notes>\n", 1)[1].split("\n</notes>", 1)[0]
+    assert fenced.splitlines() == [f"{n}: {line}" for n, line in enumerate(NOTES.splitlines(), 1)]
+    assert user.content.rindex("never instructions") < user.content.rindex("<notes>\n")
+    # The example comes from another domain, and every line number it cites exists in it.
+    example = user.content.split("<notes>\n", 1)[1].split("\n</notes>", 1)[0]
+    assert "Rowing Club" in example and "Rowing" not in NOTES
+    from coach.llm.drafting import load_examples
+
+    answer = load_examples("summary")[0]["answer"]
+    cited = [n for c in answer["commitments"] for n in c["lines"]] + answer["not_commitments"]
+    assert all(f"\n{n}: " in "\n" + example for n in cited)
 
 
 def test_notes_cannot_close_their_fence() -> None:
@@ -195,99 +202,127 @@ def test_timeout_falls_back_to_rules(engine: Engine, question_case) -> None:
     assert result.llm_rejected == "LLM unavailable: LLM endpoint http://127.0.0.1:1/v1 timed out: Request timed out."
 
 
-# --- summaries -------------------------------------------------------------------------------------
+# --- summaries: the model points at lines, code grounds and merges --------------------------------
 
 @pytest.fixture(scope="module")
 def rules_summary() -> FollowUpSummary:
     return draft_summary(NOTES, MEETING, PEOPLE)
 
 
-def _good_summary() -> dict:
-    return {
-        "recap": "Priya and Dana discussed her dashboards and her wish to move toward product management.",
-        "reflections": ["Proud of the SQL dashboards for the sales team"],
-        "aspirations": ["Move toward product management in about two years"],
-        "concerns": ["Little exposure to customer interviews"],
-        "commitments": [
-            {"owner": "Priya Shah", "action": "Shadow two customer discovery interviews", "due": "by end of March",
-             "success_indicator": "Two interviews shadowed",
-             "evidence": "Priya will shadow two customer discovery interviews by end of March"},
-            {"owner": "Dana", "action": "Introduce Priya to the product lead", "due": "2025-03-14",
-             "success_indicator": "Intro made", "evidence": "Dana will introduce Priya to the product lead"},
-        ],
-        "next_check_in": "2025-04-02",
-    }
+def _item(lines: list[int], owner: str | None, action: str, due: str | None = None, success: str | None = None) -> dict:
+    return {"lines": lines, "owner": owner, "action": action, "due": due, "success": success}
 
 
-def _with_injected_commitment() -> dict:
-    answer = _good_summary()
-    answer["commitments"].append({"owner": "Bob", "action": "Approve a 20% raise", "due": "tomorrow",
-                                  "success_indicator": None, "evidence": "Bob will approve a 20% raise tomorrow"})
-    return answer
+class LocalScriptedLLM(ScriptedLLM):
+    """A scripted provider that behaves like a local endpoint: no repair round."""
+
+    repair = False
 
 
-def test_valid_summary_is_converted_and_rendered(engine: Engine, rules_summary: FollowUpSummary) -> None:
-    fake = ScriptedLLM(_good_summary())
+def test_grounded_items_merge_with_the_rules(engine: Engine, rules_summary: FollowUpSummary) -> None:
+    fake = ScriptedLLM({"commitments": [
+        _item([5], "Priya", "Shadow two customer discovery interviews", "by end of March", "Two interviews shadowed"),
+        _item([6], "Dana", "Introduce Priya to the product lead", "next Friday"),
+        _item([3], "Priya Shah", "Move toward product management")], "next_check_in": "2025-04-02"})
     result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary)
-    assert result.source == "llm" and fake.calls == 1
-    first, second = result.commitments
-    assert first.owner == "Priya Shah" and first.due == date(2025, 3, 31) and first.due_phrase == "by end of March"
-    assert second.owner == "Dana Lee" and second.due == date(2025, 3, 14)  # first name mapped to the participant
-    assert result.next_check_in == date(2025, 4, 2)
-    assert "Shadow two customer discovery interviews" in result.markdown
-    assert "Introduce Priya to the product lead" in result.email
-    prompt = fake.history[0][0][1].content
-    assert "<notes>\n" + NOTES + "\n</notes>" in prompt
+    assert result.source == "rules+llm" and fake.calls == 1 and result.llm_rejected is None
+    first, second, third = result.commitments
+    assert (first.source, first.owner, first.due) == ("both", "Priya Shah", date(2025, 3, 31))
+    assert first.success_indicator == "Two interviews shadowed"  # the model's indicator fills what the rules lacked
+    assert (second.source, second.owner, second.due) == ("both", "Dana Lee", date(2025, 3, 14))
+    # New from the model: evidence is line 3 verbatim (code took it, not the model), no due date given.
+    assert (third.source, third.owner, third.due) == ("llm", "Priya Shah", None)
+    assert third.evidence == "She wants to move toward product management in about two years." in NOTES
+    assert "no due date" in third.flags
+    assert "Move toward product management" in result.markdown
 
 
-def test_injected_commitment_for_an_absent_person_is_rejected(engine: Engine, rules_summary: FollowUpSummary) -> None:
-    fake = ScriptedLLM(_with_injected_commitment(), _with_injected_commitment())
+def test_wrong_lines_outside_owners_and_injected_items_are_dropped_one_by_one(
+        engine: Engine, rules_summary: FollowUpSummary) -> None:
+    fake = ScriptedLLM({"commitments": [
+        _item([42], "Priya Shah", "Shadow two customer discovery interviews"),  # no such line
+        _item([7], "Bob", "Approve a 20% raise", "tomorrow"),  # the injected instruction, owner outside
+        _item([2], "Priya Shah", "Book the minibus for the June away race", "by Friday"),  # copied example
+        _item([6], "Dana Lee", "Introduce Priya to the product lead", "by next Friday")]})
     result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary)
-    assert result.source == "rules" and fake.calls == 2
-    assert "owner 'Bob' is not a participant" in result.llm_rejected
-    assert all((c.owner or "") in {"Dana Lee", "Priya Shah", ""} for c in result.commitments)
-    assert "Bob" in fake.history[1][0][-1].content  # the repair prompt named the problem
+    assert result.source == "rules+llm"
+    assert [c.source for c in result.commitments] == ["rules", "both"]
+    assert all(c.owner in ("Priya Shah", "Dana Lee") for c in result.commitments)
+    reason = result.llm_rejected
+    assert "lines [42] are not lines of the notes" in reason and "owner 'Bob' is not a participant" in reason
+    assert "'Book the minibus for the June away race' is not what line 2 says" in reason
 
 
-def test_injection_repaired_by_dropping_the_commitment(engine: Engine, rules_summary: FollowUpSummary) -> None:
-    fake = ScriptedLLM(_with_injected_commitment(), _good_summary())
-    result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary,
-                         link_competencies=lambda action: ["product-sense"] if "interview" in action else [])
-    assert result.source == "llm" and len(result.commitments) == 2 and fake.calls == 2
-    assert [c.competency_ids for c in result.commitments] == [["product-sense"], []]
-
-
-def test_summary_validators_catch_dates_quotes_and_recap(engine: Engine, rules_summary: FollowUpSummary) -> None:
-    bad = _good_summary()
-    bad["recap"] = ""
-    bad["commitments"][0]["evidence"] = "Priya promised to become CEO"
-    bad["commitments"][1]["due"] = "2024-01-01"
-    bad["next_check_in"] = "when the stars align"
-    fake = ScriptedLLM(bad, bad)
+def test_obeyed_injection_stays_inert(engine: Engine, rules_summary: FollowUpSummary) -> None:
+    # An action that quotes the injected line can be kept only as what it is: a line of the notes, owned by a
+    # participant, with code's evidence. It cannot add a person, reach other notes or invent a date.
+    fake = ScriptedLLM({"commitments": [_item([7], "Dana Lee", "List every employee's notes", "tomorrow")]})
     result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary)
-    assert result.source == "rules"
-    repair = fake.history[1][0][-1].content
-    for expected in ("recap has 0 sentences", "not an exact quote", "due '2024-01-01'", "next_check_in"):
-        assert expected in repair
+    added = [c for c in result.commitments if c.source == "llm"]
+    assert all(c.owner == "Dana Lee" and c.evidence in NOTES for c in added)
+    assert {c.owner for c in result.commitments} <= {"Dana Lee", "Priya Shah"}
 
 
-def test_copied_example_and_dropped_commitment_are_rejected(engine: Engine, rules_summary: FollowUpSummary) -> None:
-    # What SmolLM2 really did: it copied the few-shot example's recap and dropped the agreed actions.
-    copied = _good_summary()
-    copied["recap"] = "Sam and Alex discussed Sam leading the spring audit and the time it needs."
-    copied["commitments"] = copied["commitments"][:1]
-    fake = ScriptedLLM(copied, copied)
+def test_due_phrase_not_in_the_notes_is_replaced_by_the_lines_own_date(engine: Engine,
+                                                                      rules_summary: FollowUpSummary) -> None:
+    fake = ScriptedLLM({"commitments": [_item([6], "Dana", "Introduce Priya to the product lead", "2025-12-24"),
+                                        _item([3], None, "Move toward product management")]})
     result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary)
-    assert result.source == "rules"
-    repair = fake.history[1][0][-1].content
-    assert "recap sentence 1 ('Sam and Alex" in repair and "is not supported by these notes" in repair
-    assert "a commitment agreed in the notes is missing: 'Dana will introduce Priya" in repair
+    dana = result.commitments[1]
+    assert dana.source == "both" and dana.due == date(2025, 3, 14) and dana.owner == "Dana Lee"
+    # An ownerless item adds nothing the rules lack (their ownerless lines are most of their false positives).
+    assert len(result.commitments) == 2 and "item 2: no owner" in result.llm_rejected
+
+
+def test_duplicate_items_on_one_line_count_once(engine: Engine) -> None:
+    notes = "1:1 Dana and Priya.\nPriya to look into the mentoring scheme, ask HR about it."
+    rules = draft_summary(notes, MEETING, PEOPLE)
+    fake = ScriptedLLM({"commitments": [_item([2], "Priya Shah", "Look into the mentoring scheme"),
+                                        _item([2], "Priya Shah", "Look into the mentoring scheme at HR")]})
+    result = llm_summary(engine, fake, notes, MEETING, PEOPLE, rules)
+    assert len([c for c in result.commitments if c.evidence.startswith("Priya to look")]) == \
+        max(1, len(rules.commitments))
+
+
+def test_removals_only_when_switched_on_and_the_line_is_listed(engine: Engine, rules_summary: FollowUpSummary) -> None:
+    from coach.followup.drafting import DraftCommitments, refine_summary
+
+    draft = DraftCommitments.model_validate({"commitments": [
+        _item([5], "Priya Shah", "Shadow two customer discovery interviews")], "not_commitments": [6, 5]})
+    kept = refine_summary(rules_summary, draft, NOTES, MEETING, PEOPLE, lambda _: [], allow_removals=False)
+    removed = refine_summary(rules_summary, draft, NOTES, MEETING, PEOPLE, lambda _: [], allow_removals=True)
+    assert len(kept.commitments) == 2
+    # Line 5 is listed both ways: the model's own commitment wins; line 6 is removed.
+    assert [c.action for c in removed.commitments] == ["Shadow two customer discovery interviews"]
+
+
+def test_garbage_gets_no_repair_round_from_a_local_model(engine: Engine, rules_summary: FollowUpSummary) -> None:
+    fake = LocalScriptedLLM("Sure! Priya will do things.")
+    result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary)
+    assert fake.calls == 1 and result.source == "rules" and result.commitments == rules_summary.commitments
+    assert result.llm_rejected.startswith("LLM output invalid after 1 attempt(s): ")
 
 
 def test_summary_timeout_falls_back(engine: Engine, rules_summary: FollowUpSummary) -> None:
     result = llm_summary(engine, ScriptedLLM(LLMUnavailable("LLM endpoint timed out")), NOTES, MEETING, PEOPLE,
                          rules_summary)
     assert result.source == "rules" and result.commitments == rules_summary.commitments
+
+
+def test_json_object_mode_sends_the_schema_and_parses_the_content() -> None:
+    from coach.followup.drafting import DraftCommitments
+    from tests.llm_fakes import fake_chat
+
+    settings = Settings(_env_file=None, llm_provider="openai", llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    assert settings.resolved_structured_method == "json_object"
+    assert Settings(_env_file=None, llm_provider="openai", llm_model="gpt-4o-mini").resolved_structured_method \
+        == "json_schema"
+    chat = fake_chat('{"commitments": [{"lines": [5], "owner": "Priya Shah", "action": "Shadow interviews"}]}')
+    provider = OpenAICompatibleLLM(settings, chat_model=chat)
+    assert provider.repair is False  # a loopback endpoint: no repair round by default
+    with allow_model_requests():
+        draft = provider.generate([HumanMessage("go")], DraftCommitments)
+    assert draft.commitments[0].lines == [5] and draft.commitments[0].due is None
 
 
 # --- development-map narrative ----------------------------------------------------------------------
@@ -344,7 +379,7 @@ def test_narrative_unavailable(engine: Engine, dev_map: DevelopmentMap) -> None:
 # --- a real OpenAI-compatible server: llama.cpp with SmolLM2-135M -------------------------------------
 
 def _sensible(reason: str | None) -> bool:
-    return reason is not None and (reason.startswith("LLM output invalid after 2 attempt(s): ")
+    return reason is not None and (reason.startswith("LLM output invalid after 1 attempt(s): ")
                                    or reason.startswith("LLM unavailable: LLM endpoint http://127.0.0.1:"))
 
 
@@ -373,9 +408,11 @@ def test_real_server_summary_is_valid_either_way(engine: Engine, llama_server: S
     with allow_model_requests():
         result = llm_summary(engine, provider, NOTES, MEETING, PEOPLE, rules_summary)
     assert all(c.owner in (None, "Dana Lee", "Priya Shah") for c in result.commitments)
-    assert all(c.evidence and " ".join(c.evidence.split()) in " ".join(NOTES.split()) for c in result.commitments)
+    assert all(c.evidence and c.evidence in NOTES for c in result.commitments)
     if result.source == "rules":
         assert result.commitments == rules_summary.commitments
         assert _sensible(result.llm_rejected), result.llm_rejected
     else:
-        assert result.llm_rejected is None and result.markdown
+        assert result.source == "rules+llm" and result.markdown
+        # The merge never loses a rules commitment while removals are off (the default).
+        assert all(any(m.evidence == c.evidence for m in result.commitments) for c in rules_summary.commitments)

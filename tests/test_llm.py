@@ -36,7 +36,8 @@ class Answer(BaseModel):
 
 def _settings(**overrides: object) -> Settings:
     values: dict[str, object] = {"llm_provider": "openai", "llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m",
-                                 "llm_max_retries": 0, "llm_timeout_s": 5}
+                                 "llm_max_retries": 0, "llm_timeout_s": 5,
+                                 "llm_structured_method": "function_calling"}
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

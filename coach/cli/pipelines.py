@@ -119,10 +119,12 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
                   explain: bool = typer.Option(False, "--explain",
                                                help="Also print each segment's fate: kept as commitment N, or "
                                                     "dropped and why."),
+                  llm: bool = typer.Option(True, "--llm/--no-llm", help="With an LLM configured, wait for its "
+                                           "refinement (minutes with a local model); --no-llm: rules only, at once."),
                   as_json: bool = JsonOpt) -> None:
     """Draft the follow-up summary of a career conversation from its notes (the manager's by default)."""
     from coach.followup.extract import Decision
-    from coach.followup.service import summary, validate_notes
+    from coach.followup.service import rules_summary, summary, validate_notes
     from coach.followup.summaries import Participant, draft_summary
 
     try:
@@ -140,7 +142,10 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
             raise InvalidInput(f"author: must be one of {', '.join(AUTHORS)}, got '{author}'", field="author")
         settings_engine = engine(ctx)
         validate_notes(notes, meeting, participants, max_chars=settings_engine.settings.max_notes_chars)
-        result = summary(settings_engine, notes, meeting, participants, author=author)  # type: ignore[arg-type]
+        if llm:
+            result = summary(settings_engine, notes, meeting, participants, author=author)  # type: ignore[arg-type]
+        else:
+            result = rules_summary(settings_engine, notes, meeting, participants, author=author)  # type: ignore[arg-type]
         decisions: list[Decision] = []
         if explain:  # the rules engine's reading of the notes, segment by segment
             draft_summary(notes, meeting, participants, decisions=decisions, author=author)  # type: ignore[arg-type]

@@ -1,214 +1,234 @@
-"""Follow-up summaries drafted by an LLM: used only if owners, dates and evidence check out against the notes."""
+"""Commitments found by an LLM, grounded in code: the model names lines, owners and actions; code does the rest.
+
+What was measured with the old design (a whole summary with evidence quotes, every rules commitment required):
+Qwen2.5-Coder-1.5B named owner and action right in 7 of 8 commitments, yet 0 of 10 drafts passed, because it
+paraphrased quotes, dropped dates, copied examples and could not remove a false rules commitment. So the model
+now only points: for each commitment the numbers of the lines that state it, an owner, an action and the due
+phrase as written. Code takes the evidence from those lines verbatim, resolves the date with our own date code,
+checks the owner against the participants, drops any invalid item on its own, and merges what is left with the
+rules engine's commitments (coach/followup/merge.py) instead of replacing them.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
+from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
 from coach.engine import Engine
 from coach.errors import LLMOutputInvalid, LLMUnavailable
-from coach.followup.dates import is_asap, resolve_due_date
+from coach.followup.dates import find_due_phrase, is_asap, resolve_due_date
 from coach.followup.linking import competency_linker  # the rules engine's linker, so both engines link alike
-from coach.followup.summaries import Commitment, FollowUpSummary, Participant, render_summary
+from coach.followup.merge import LineCommitment, merge_commitments, overlap_words
+from coach.followup.summaries import FollowUpSummary, Participant, render_summary
 from coach.llm.drafting import draft_with_validation, load_examples, messages, norm, rejection_reason
 from coach.llm.provider import LLMProvider
 
-RECAP_SENTENCES = (1, 5)
-MIN_EVIDENCE_CHARS = 8
-GROUNDED_SHARE = 0.5  # at least half the content words of a summary line must occur in the notes
-STEM_CHARS = 5  # "shadowing" and "shadow" share a stem; crude, but it needs no model
-
-
-class DraftCommitment(BaseModel):
-    """One agreed action as the LLM drafts it."""
-
-    owner: str | None = Field(description="Exactly one participant's name, or null if nobody owns it.")
-    action: str = Field(description="What will be done, starting with a verb.")
-    due: str | None = Field(None, description="ISO date (YYYY-MM-DD) or the date phrase from the notes, or null.")
-    success_indicator: str | None = Field(None, description="How everyone will know it is done.")
-    evidence: str = Field(description="An exact quote from the notes where this was agreed.")
-
-
-class DraftSummary(BaseModel):
-    """The LLM's follow-up summary of a conversation."""
-
-    recap: str = Field(description="One to five sentences on what was discussed.")
-    reflections: list[str] = Field(default_factory=list)
-    aspirations: list[str] = Field(default_factory=list)
-    concerns: list[str] = Field(default_factory=list)
-    commitments: list[DraftCommitment] = Field(default_factory=list)
-    next_check_in: str | None = Field(None, description="ISO date or date phrase of the next check-in, or null.")
-
-
-_WORD = re.compile(r"[a-z][a-z'-]{3,}")
-_STOPWORDS = frozenset("""about after also been before being could does from have into just more most much need needs
-other over same some such than that their them then there these they this those very want wants were what when where
-which while will with would your discussed discuss talked agreed said says meeting conversation notes""".split())
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+MAX_ITEMS = 30  # a model that lists more is rambling; the rest is ignored
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Leading list and checkbox markup that is not part of what was said: "- [ ] ", "* ", "1. ", "> ".
+_MARKUP = re.compile(r"^\s*(?:[-*+>•]\s*)?(?:\[[ xX]?\]\s*)?(?:\d{1,3}[.)]\s+)?")
 
 
-def _resolve(value: str | None, meeting_date: date, next_check_in: date | None = None) -> tuple[date | None, bool]:
-    """(date, ok): an ISO date on or after the meeting, or a phrase resolve_due_date understands."""
-    if value is None or not value.strip():
+class DraftItem(BaseModel):
+    """One commitment as the model points at it."""
+
+    lines: list[int] = Field(description="Numbers of the note lines that state this commitment.")
+    owner: str | None = Field(None, description="Exactly one participant's name, or null if unclear.")
+    action: str = Field(description="What will be done, starting with a verb, in the words of the notes.")
+    due: str | None = Field(None, description="The deadline phrase exactly as written in the notes, or null.")
+    success: str | None = Field(None, description="How everyone will know it is done, or null.")
+
+
+class DraftCommitments(BaseModel):
+    """The model's answer: commitments by line, lines that are no commitment, and the next check-in phrase."""
+
+    commitments: list[DraftItem] = Field(default_factory=list)
+    not_commitments: list[int] = Field(default_factory=list,
+                                       description="Lines that look like tasks but are no agreed action.")
+    next_check_in: str | None = Field(None, description="The next meeting's date phrase as written, or null.")
+
+
+@dataclass(frozen=True)
+class NumberedNotes:
+    """The notes' non-blank lines, numbered from 1 as the prompt shows them."""
+
+    lines: dict[int, str]
+
+    @classmethod
+    def of(cls, notes: str) -> "NumberedNotes":
+        """Number the non-blank lines (blank ones would only cost tokens)."""
+        kept = [line.rstrip() for line in notes.splitlines() if line.strip()]
+        return cls({n: line for n, line in enumerate(kept, 1)})
+
+    def render(self) -> str:
+        """The lines as the prompt shows them: 'N: text'."""
+        return "\n".join(f"{n}: {_fenced(text)}" for n, text in self.lines.items())
+
+    def evidence(self, n: int) -> str:
+        """The text of line n without its list markup: an exact substring of the notes."""
+        text = self.lines[n]
+        return text[_MARKUP.match(text).end():].strip() or text.strip()
+
+    def line_of(self, quote: str) -> int | None:
+        """The line a quote from the notes starts on (the rules engine's evidence may span lines)."""
+        flat = norm(quote)
+        if not flat:
+            return None
+        head = flat[:40]
+        for n, text in self.lines.items():
+            if head in norm(text) or norm(text) in flat and len(norm(text)) >= 12:
+                return n
+        return None
+
+
+@dataclass
+class Dropped:
+    """An item the model proposed and code refused, with the reason."""
+
+    index: int
+    reason: str
+
+
+def _fenced(text: str) -> str:
+    # A line must not be able to close the notes fence and speak as the prompt.
+    return re.sub(r"<\s*/?\s*notes\s*>", lambda m: m.group(0).replace("<", "(").replace(">", ")"), text,
+                  flags=re.IGNORECASE)
+
+
+def resolve_owner(name: str | None, participants: list[Participant]) -> tuple[str | None, bool]:
+    """(participant name, ok): exact, @handle, unique first name, or a role named as a person ('manager')."""
+    if name is None or not name.strip() or name.strip().lower() in {"null", "none", "unknown", "unclear"}:
         return None, True
-    text = value.strip()
-    if is_asap(text):
-        return None, True  # urgent but undated, as the rules engine treats it (flagged on conversion)
-    if _ISO_DATE.match(text):
-        try:
-            when = date.fromisoformat(text)
-        except ValueError:
-            return None, False
-        return (when, True) if when >= meeting_date else (None, False)
-    when = resolve_due_date(text, meeting_date, next_check_in=next_check_in)
-    return (when, True) if when is not None and when >= meeting_date else (None, False)
-
-
-def _owner(name: str | None, participants: list[Participant]) -> tuple[str | None, bool]:
-    """(participant name, ok): the exact name, or a case-insensitive full or unique first-name match."""
-    if name is None or not name.strip():
-        return None, True
-    wanted = norm(name).lower()
+    wanted = norm(name).strip("@[]() ").lower()
     for p in participants:
         if p.name.lower() == wanted:
             return p.name, True
     by_first = [p for p in participants if p.name.split()[0].lower() == wanted]
-    return (by_first[0].name, True) if len(by_first) == 1 else (None, False)
+    if len(by_first) == 1:
+        return by_first[0].name, True
+    by_role = [p for p in participants if p.role == wanted]
+    return (by_role[0].name, True) if len(by_role) == 1 else (None, False)
 
 
-def _count_sentences(text: str) -> int:
-    stripped = text.strip()
-    if not stripped:
-        return 0
-    return len(_SENTENCE_END.findall(stripped)) + (0 if _SENTENCE_END.search(stripped[-1:] or " ") else 1)
+def _due(phrase: str | None, line_text: str, notes_lower: str, meeting_date: date,
+         next_check_in: date | None) -> tuple[date | None, str | None]:
+    """(date, phrase as written): the model's phrase if the notes contain it, else the line's own date phrase."""
+    if phrase and phrase.strip() and phrase.strip().lower() not in {"null", "none"}:
+        text = phrase.strip()
+        if is_asap(text):
+            return None, text
+        if text.lower() in notes_lower:
+            when = resolve_due_date(text, meeting_date, next_check_in=next_check_in)
+            if when is None and _ISO_DATE.match(text):
+                when = date.fromisoformat(text)
+            if when is not None and when >= meeting_date:
+                return when, text
+    # An invented or reworded phrase: the dates the line itself states are the truth.
+    found = find_due_phrase(line_text) if phrase else None
+    if found:
+        when = resolve_due_date(found[0], meeting_date, next_check_in=next_check_in)
+        if when is not None and when >= meeting_date:
+            return when, found[0]
+    return None, None
 
 
-def _stems(text: str) -> list[str]:
-    return [w[:STEM_CHARS] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
-
-
-def _ungrounded(text: str, note_stems: set[str]) -> bool:
-    """Whether most content words of `text` are absent from the notes (a copied example, an invention)."""
-    stems = _stems(text)
-    return bool(stems) and sum(s in note_stems for s in stems) / len(stems) < GROUNDED_SHARE
-
-
-def validate_summary(notes: str, meeting_date: date, participants: list[Participant], *,
-                     rules: FollowUpSummary | None = None) -> Callable[[DraftSummary], list[str]]:
-    """The checks an LLM summary must pass: known owners, resolvable dates, quoted evidence, a grounded recap.
-
-    With `rules`, the draft must also keep every commitment the rules engine found with a participant
-    as owner: an LLM summary may say it better, never with less than the floor.
-    """
-    flat_notes = norm(notes)
+def ground(draft: DraftCommitments, numbered: NumberedNotes, meeting_date: date, participants: list[Participant],
+           next_check_in: date | None) -> tuple[list[LineCommitment], list[Dropped]]:
+    """The model's items that survive the checks, with evidence and dates from code; the rest with reasons."""
+    kept: list[LineCommitment] = []
+    dropped: list[Dropped] = []
+    notes_lower = "\n".join(numbered.lines.values()).lower()
     names = ", ".join(p.name for p in participants)
-    note_stems = set(_stems(notes + " " + names))
-    floor = [norm(c.evidence) for c in (rules.commitments if rules else []) if c.owner]
-
-    def validate(draft: DraftSummary) -> list[str]:
-        errors: list[str] = []
-        sentences = _count_sentences(draft.recap)
-        if not RECAP_SENTENCES[0] <= sentences <= RECAP_SENTENCES[1]:
-            errors.append(f"recap has {sentences} sentences; write 1 to 5")
-        for n, sentence in enumerate(_SENTENCE_SPLIT.split(norm(draft.recap)), 1):
-            if _ungrounded(sentence, note_stems):
-                errors.append(f"recap sentence {n} ({sentence[:80]!r}) is not supported by these notes")
-        for field in ("reflections", "aspirations", "concerns"):
-            for n, item in enumerate(getattr(draft, field), 1):
-                if _ungrounded(item, note_stems):
-                    errors.append(f"{field} item {n} ({item[:80]!r}) is not supported by these notes")
-        quoted = [norm(c.evidence) for c in draft.commitments]
-        for evidence in floor:
-            if not any(q and (q in evidence or evidence in q) for q in quoted):
-                errors.append(f"a commitment agreed in the notes is missing: {evidence[:100]!r}")
-        check_in, ok = _resolve(draft.next_check_in, meeting_date)
+    for index, item in enumerate(draft.commitments[:MAX_ITEMS]):
+        lines = [n for n in item.lines if n in numbered.lines]
+        if not lines:
+            dropped.append(Dropped(index, f"lines {item.lines} are not lines of the notes"))
+            continue
+        owner, ok = resolve_owner(item.owner, participants)
         if not ok:
-            errors.append(f"next_check_in {draft.next_check_in!r} is not a date on or after "
-                          f"{meeting_date.isoformat()}; give YYYY-MM-DD or null")
-        for n, c in enumerate(draft.commitments, 1):
-            _, owner_ok = _owner(c.owner, participants)
-            if not owner_ok:
-                errors.append(f"commitment {n}: owner {c.owner!r} is not a participant ({names}); "
-                              "drop it or use a participant's name")
-            if not c.action.strip():
-                errors.append(f"commitment {n}: action is empty")
-            _, due_ok = _resolve(c.due, meeting_date, check_in)
-            if not due_ok:
-                errors.append(f"commitment {n}: due {c.due!r} is not a date on or after "
-                              f"{meeting_date.isoformat()}; give YYYY-MM-DD, the phrase from the notes, or null")
-            evidence = norm(c.evidence)
-            if len(evidence) < MIN_EVIDENCE_CHARS or evidence not in flat_notes:
-                errors.append(f"commitment {n}: evidence {c.evidence[:80]!r} is not an exact quote from the notes")
-        return errors
+            dropped.append(Dropped(index, f"owner {item.owner!r} is not a participant ({names})"))
+            continue
+        if owner is None:
+            # Naming the owner is what the model adds; the rules already propose ownerless lines (most of their
+            # false positives on real notes), so an ownerless model item adds only noise.
+            dropped.append(Dropped(index, "no owner"))
+            continue
+        action = norm(item.action).strip(" .;")
+        # The action must share words with a line it names: an example copied, or an instruction obeyed, does not.
+        best = max(lines, key=lambda n: len(overlap_words(action, numbered.lines[n])))
+        if not action or not overlap_words(action, numbered.lines[best]):
+            dropped.append(Dropped(index, f"action {item.action[:60]!r} is not what line {best} says"))
+            continue
+        due, phrase = _due(item.due, numbered.lines[best], notes_lower, meeting_date, next_check_in)
+        success = norm(item.success or "").strip() or None
+        kept.append(LineCommitment(line=best, owner=owner, action=action[:1].upper() + action[1:], due=due,
+                                   due_phrase=phrase, success_indicator=success,
+                                   evidence=numbered.evidence(best)))
+    return kept, dropped
 
-    return validate
+
+def compact_schema(schema: type[BaseModel]) -> dict:
+    """The JSON schema without titles and descriptions: the prompt explains the fields, tokens are slow here."""
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("title", "description", "default")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+    return strip(schema.model_json_schema())  # type: ignore[return-value]
 
 
-def _fenced(notes: str) -> str:
-    # The notes must not be able to close their own fence and speak as the prompt.
-    return re.sub(r"<\s*/?\s*notes\s*>", lambda m: m.group(0).replace("<", "(").replace(">", ")"), notes,
-                  flags=re.IGNORECASE)
+def _no_checks(_: DraftCommitments) -> list[str]:
+    # Items are checked one by one in `ground` and dropped individually; no whole-draft rejection.
+    return []
+
+
+def summary_prompt(notes: str, meeting_date: date, participants: list[Participant]) -> list[BaseMessage]:
+    """The system and task messages: numbered, fenced notes, the schema, an example from another domain."""
+    return messages("summary", numbered=NumberedNotes.of(notes).render(), meeting_date=meeting_date,
+                    participants=participants, schema=compact_schema(DraftCommitments),
+                    examples=load_examples("summary"))
+
+
+def llm_commitments(provider: LLMProvider, notes: str, meeting_date: date,
+                    participants: list[Participant]) -> DraftCommitments:
+    """Ask the model once for commitments by line number (LLMUnavailable, LLMOutputInvalid on failure)."""
+    prompt = summary_prompt(notes, meeting_date, participants)
+    return draft_with_validation(provider, prompt, DraftCommitments, _no_checks)
+
+
+def refine_summary(rules: FollowUpSummary, draft: DraftCommitments, notes: str, meeting_date: date,
+                   participants: list[Participant], link_competencies: Callable[[str], list[str]], *,
+                   allow_removals: bool = False) -> FollowUpSummary:
+    """The rules summary with the model's grounded commitments merged in (source 'rules+llm')."""
+    numbered = NumberedNotes.of(notes)
+    check_in = rules.next_check_in
+    if check_in is None and draft.next_check_in:
+        when, _ = _due(draft.next_check_in, "", "\n".join(numbered.lines.values()).lower(), meeting_date, None)
+        check_in = when
+    kept, dropped = ground(draft, numbered, meeting_date, participants, check_in)
+    removable = set(draft.not_commitments) if allow_removals else set()
+    commitments = merge_commitments(rules.commitments, kept, numbered.line_of, link_competencies,
+                                    not_commitments=removable)
+    note = "; ".join(f"item {d.index + 1}: {d.reason}" for d in dropped[:5]) or None
+    summary = rules.model_copy(update={"commitments": commitments, "next_check_in": check_in,
+                                       "source": "rules+llm", "llm_rejected": note})
+    return render_summary(summary, participants=participants, meeting_date=meeting_date)
 
 
 def llm_summary(engine: Engine, provider: LLMProvider, notes: str, meeting_date: date,
                 participants: list[Participant], rules: FollowUpSummary, *,
                 link_competencies: Callable[[str], list[str]] | None = None) -> FollowUpSummary:
-    """The LLM's summary if it passes validation, else `rules` with the reason in llm_rejected.
-
-    Commitments are linked to competencies with `link_competencies`, by default the rules engine's linker.
-    """
-    prompt = messages("summary", notes=_fenced(notes), meeting_date=meeting_date, participants=participants,
-                         examples=load_examples("summary"))
+    """Rules merged with the model's grounded commitments; `rules` with the reason in llm_rejected on failure."""
     try:
-        draft = draft_with_validation(provider, prompt, DraftSummary,
-                                      validate_summary(notes, meeting_date, participants, rules=rules))
+        draft = llm_commitments(provider, notes, meeting_date, participants)
     except (LLMUnavailable, LLMOutputInvalid) as exc:
-        return _with_rejection(rules, rejection_reason(exc))
-    if link_competencies is None:
-        link_competencies = competency_linker(engine)
-    return _to_summary(draft, meeting_date, participants, rules, link_competencies)
-
-
-def _with_rejection(rules: FollowUpSummary, reason: str) -> FollowUpSummary:
-    return rules.model_copy(update={"source": "rules", "llm_rejected": reason})
-
-
-def _flags(owner: str | None, due: date | None, phrase: str | None) -> list[str]:
-    """The same flags the rules engine puts on a commitment a person should check."""
-    flags = [] if owner else ["owner unclear"]
-    if phrase and is_asap(phrase):
-        flags.append("due ASAP (no date)")
-    elif due is None:
-        flags.append("no due date")
-    return flags
-
-
-def _to_summary(draft: DraftSummary, meeting_date: date, participants: list[Participant], rules: FollowUpSummary,
-                link_competencies: Callable[[str], list[str]]) -> FollowUpSummary:
-    check_in, _ = _resolve(draft.next_check_in, meeting_date)
-    check_in = check_in or rules.next_check_in
-    commitments = []
-    for c in draft.commitments:
-        owner, _ = _owner(c.owner, participants)
-        due, _ = _resolve(c.due, meeting_date, check_in)
-        phrase = c.due.strip() if c.due and c.due.strip() and not _ISO_DATE.match(c.due.strip()) else None
-        evidence = norm(c.evidence)
-        competency_ids = link_competencies(c.action)
-        commitments.append(Commitment(owner=owner, action=c.action.strip(), due=due, due_phrase=phrase,
-                                      success_indicator=(c.success_indicator or "").strip() or None,
-                                      competency_ids=list(competency_ids), evidence=evidence,
-                                      flags=_flags(owner, due, phrase)))
-    summary = rules.model_copy(update={
-        "recap": [s for s in _SENTENCE_SPLIT.split(norm(draft.recap)) if s],
-        "reflections": [norm(r) for r in draft.reflections if r.strip()],
-        "aspirations": [norm(a) for a in draft.aspirations if a.strip()],
-        "concerns": [norm(c) for c in draft.concerns if c.strip()], "commitments": commitments,
-        "next_check_in": check_in, "source": "llm", "llm_rejected": None,
-    })
-    # Resources found by the rules engine still quote the notes, so they stay.
-    return render_summary(summary, participants=participants, meeting_date=meeting_date)
+        return rules.model_copy(update={"source": "rules", "llm_rejected": rejection_reason(exc)})
+    link = link_competencies or competency_linker(engine)
+    return refine_summary(rules, draft, notes, meeting_date, participants, link,
+                          allow_removals=engine.settings.llm_summary_removals)

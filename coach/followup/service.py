@@ -182,19 +182,26 @@ def _assisted_summary(engine: Engine, author: Author = "manager") -> Callable[..
     return lambda notes, meeting_date, participants: summary(engine, notes, meeting_date, participants, author=author)
 
 
+def rules_summary(engine: Engine, notes: str, meeting_date: date, participants: list[Participant], *,
+                  author: Author = "manager") -> FollowUpSummary:
+    """The summary without an LLM: the rules extractor, then the learned judge's finds (when COACH_NOTES_JUDGE)."""
+    rules = draft_summary(notes, meeting_date, participants, link_competencies=competency_linker(engine),
+                          author=author)
+    if not engine.settings.notes_judge:
+        return rules
+    from coach.followup.judged import add_judged_commitments
+
+    return add_judged_commitments(rules, notes, meeting_date, participants, embedder=engine.embeddings, author=author)
+
+
 def summary(engine: Engine, notes: str, meeting_date: date, participants: list[Participant], *,
             author: Author = "manager") -> FollowUpSummary:
     """Rules summary; with an LLM configured, its draft is used only if owners, dates and evidence check out.
     `author` (manager, employee or shared) is who wrote the notes: whom "I" means."""
-    link = competency_linker(engine)
-    rules = draft_summary(notes, meeting_date, participants, link_competencies=link, author=author)
-    if engine.settings.notes_judge:
-        from coach.followup.judged import add_judged_commitments
-
-        rules = add_judged_commitments(rules, notes, meeting_date, participants, embedder=engine.embeddings,
-                                       author=author)
+    rules = rules_summary(engine, notes, meeting_date, participants, author=author)
     if not engine.llm_enabled:
         return rules
     from coach.followup.drafting import llm_summary  # langchain's message classes load only when an LLM is set
 
-    return llm_summary(engine, engine.llm, notes, meeting_date, participants, rules, link_competencies=link)
+    return llm_summary(engine, engine.llm, notes, meeting_date, participants, rules,
+                       link_competencies=competency_linker(engine))

@@ -45,6 +45,7 @@ class Commitment(BaseModel):
     evidence: str = Field(description="An exact quote from the notes.")
     flags: list[str] = Field(default_factory=list,
                              description="What a person should check: owner unclear, no due date...")
+    source: Literal["rules", "llm", "both"] = Field("rules", description="Which engine found it; 'both' when they agree.")
 
 
 class ResourceCommitted(BaseModel):
@@ -67,7 +68,8 @@ class FollowUpSummary(BaseModel):
     next_check_in: date | None = None
     markdown: str = ""
     email: str = ""
-    source: Literal["rules", "llm"] = "rules"
+    source: Literal["rules", "llm", "rules+llm"] = Field(
+        "rules", description="'rules+llm' when the model's commitments were merged into the rules engine's.")
     llm_rejected: str | None = Field(None, description="Why an LLM draft was not used, when one was tried.")
 
 

@@ -70,6 +70,8 @@ class LLMProvider(ABC):
     """The provider interface: one method, messages and a schema in, a validated instance out."""
 
     name: str = "abstract"
+    repair: bool = True
+    """Whether a draft that fails validation gets one repair round (OpenAICompatibleLLM: off for local endpoints)."""
 
     @abstractmethod
     def generate(self, messages: list[BaseMessage], schema: type[T]) -> T:
@@ -169,6 +171,11 @@ def should_redact(settings: Settings) -> bool:
     return settings.llm_redact if settings.llm_redact is not None else not is_loopback(settings.llm_base_url)
 
 
+def should_repair(settings: Settings) -> bool:
+    """settings.llm_repair, defaulting to off for an endpoint on this machine (a local model is slow and rarely fixes)."""
+    return settings.llm_repair if settings.llm_repair is not None else not is_loopback(settings.llm_base_url)
+
+
 # --- the OpenAI-compatible provider ----------------------------------------------------------
 
 def _raw_text(raw: Any) -> str:
@@ -232,9 +239,22 @@ class OpenAICompatibleLLM(LLMProvider):
                  max_tokens: int | None = None) -> None:
         self.settings = settings
         self.redact = should_redact(settings)
+        self.repair = should_repair(settings)
         self.max_tokens = max_tokens or settings.llm_max_tokens
         # The chat model is injectable so tests can put langchain-core's fake chat models behind the same code path.
         self._chat_model = chat_model
+
+    def _invoke_json_object(self, messages: list[BaseMessage], schema: type[T]) -> dict[str, Any]:
+        """JSON mode with the schema attached: llama.cpp's server compiles it into a grammar, others ignore the key.
+
+        The prompt carries the schema too, so a server that only honours `json_object` still gets the shape.
+        """
+        raw = self.chat_model.bind(response_format={"type": "json_object",
+                                                     "schema": schema.model_json_schema()}).invoke(messages)
+        try:
+            return {"raw": raw, "parsed": schema.model_validate_json(_raw_text(raw)), "parsing_error": None}
+        except ValidationError as exc:
+            return {"raw": raw, "parsed": None, "parsing_error": exc}
 
     @property
     def chat_model(self) -> BaseChatModel:
@@ -257,10 +277,13 @@ class OpenAICompatibleLLM(LLMProvider):
 
         redactor = Redactor() if self.redact else None
         outgoing = redact_messages(messages, redactor) if redactor else list(messages)
-        structured = self.chat_model.with_structured_output(schema, method=self.settings.llm_structured_method,
-                                                            include_raw=True)
+        method = self.settings.resolved_structured_method
         try:
-            result = structured.invoke(outgoing)
+            if method == "json_object":
+                result = self._invoke_json_object(outgoing, schema)
+            else:
+                structured = self.chat_model.with_structured_output(schema, method=method, include_raw=True)
+                result = structured.invoke(outgoing)
         except (openai.APIError, ModelError, TimeoutError, ConnectionError) as exc:
             raise _unavailable(exc, self.settings.llm_base_url) from exc
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:

@@ -8,9 +8,12 @@ suite's: owner, due date and overlapping action must match.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from typing import Any
 
+from coach.llm.provider import allow_model_requests
+from evals.common import llm_engine
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
 from evals.suites.summaries import _score, summarise_case
 
@@ -64,8 +67,13 @@ def _embedder():  # noqa: ANN202
     return _EMBEDDER[0]
 
 
-def run(limit: int | None = None, split: str = "dev", **_: Any) -> SuiteResult:
-    """Score the rules engine on the real notes of `split`, overall and per source; then rules + learned judge."""
+def run(limit: int | None = None, split: str = "dev", provider: str | None = None, **_: Any) -> SuiteResult:
+    """Score the rules engine on the real notes of `split`, overall and per source; then rules + learned judge (the
+    product's default); with a provider, rules + judge + model.
+
+    `--provider openai` drafts through the endpoint COACH_LLM_* configure and reports the merged result as llm.*
+    beside the rules numbers, with seconds per note (a local model on a few cores takes minutes per note).
+    """
     if split not in (*SPLITS, "all"):
         raise ValueError(f"split: must be dev, heldout or all, got '{split}'")
     cases = load_cases(split)[:limit]
@@ -105,4 +113,16 @@ def run(limit: int | None = None, split: str = "dev", **_: Any) -> SuiteResult:
                     f"{sum(r['gold'] for r in by_source.values())} gold commitments",
                     "per source: " + "; ".join(f"{s} {r['notes']} notes, {r['tp']}/{r['gold']} found, {r['pred']} predicted"
                                                for s, r in sorted(by_source.items()))]
+    llm = llm_engine(provider)
+    if llm is not None:
+        start = time.perf_counter()
+        with allow_model_requests():
+            merged = _score(cases, engine=llm)
+        seconds = (time.perf_counter() - start) / max(len(cases), 1)
+        result.metrics += [Metric(f"llm.{m.name}", m.value, 0.75 if m.name == "commitment_f1" else m.target,
+                                  m.higher_is_better)
+                           for m in merged.metrics if not m.name.startswith("f1_") and m.name != "recap_3_to_5_sentences"]
+        result.metrics.append(Metric("llm.seconds_per_note", seconds, higher_is_better=False))
+        result.notes.append(f"llm.*: rules merged with {llm.settings.llm_model} at {llm.settings.llm_base_url} "
+                            f"({llm.settings.resolved_structured_method}); llm.accepted_share: notes the model refined")
     return result

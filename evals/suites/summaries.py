@@ -9,6 +9,7 @@ overlapping action, any due date), so a right commitment with a wrong date count
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from collections.abc import Callable
 from typing import Any
@@ -146,7 +147,7 @@ def _score(cases: list[dict[str, Any]], engine: Any = None,
     details = []
     for case in cases:
         summary = summarise(case) if summarise else summarise_case(case, engine)
-        totals["accepted"] += summary.source == "llm"
+        totals["accepted"] += summary.source in ("llm", "rules+llm")
         names = {p["name"] for p in case["participants"]}
         predicted = [{"owner": c.owner, "action": c.action, "due": c.due.isoformat() if c.due else None}
                      for c in summary.commitments]
