@@ -657,3 +657,21 @@ def test_a_role_word_as_an_imperative_is_no_owner() -> None:
 def test_a_handle_of_someone_else_invents_no_owner() -> None:
     c = only(summarise("Actions:\n- Review the PR by Friday @someone-else"))
     assert c.owner is None
+
+
+@pytest.mark.parametrize(("notes", "expected"), [
+    ("Priya will send the deck by Friday before our next 1:1.\nNext conversation in two weeks.", date(2025, 3, 19)),
+    ("Priya to draft the plan by 3/14, ahead of our next 1:1.\nf/u 16/4", date(2025, 4, 16)),
+    ("- Priya: book the room by Friday, before our next catch-up\n- next 1:1 on the 3rd", date(2025, 4, 3)),
+    ("Priya will finish the draft by 3/20 and we'll go through it at our next 1:1.\nNext check-in: 3/26.",
+     date(2025, 3, 26)),
+])
+def test_an_explicit_next_meeting_wins_over_a_date_inside_an_action(notes: str, expected: date) -> None:
+    summary = summarise(notes)
+    assert summary.next_check_in == expected
+    assert summary.commitments and all(c.due != expected for c in summary.commitments)
+
+
+def test_a_date_only_beside_a_mention_of_the_meeting_is_still_used_when_nothing_states_it() -> None:
+    summary = summarise("Priya will send the deck on 3/12, before our next 1:1 so we can go through it then.")
+    assert summary.next_check_in == date(2025, 3, 12)
