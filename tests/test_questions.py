@@ -81,3 +81,23 @@ def test_limits(field: str, value: object) -> None:
     with pytest.raises(ValidationError) as err:
         priya(**{field: value})
     assert err.value.errors()[0]["loc"] == (field,)
+
+
+@pytest.mark.parametrize(("commitment", "expected", "never"), [
+    (OpenCommitment(action="Shadow two product discovery interviews", owner="Priya"), ("your commitment", "you committed"),
+     ()),
+    (OpenCommitment(action="Book the AWS course", owner="Dana Lee", owner_role="manager"),
+     ("my commitment", "I said I would", "help me keep"), ("your commitment", "you committed")),
+    (OpenCommitment(action="Send the research plan", owner="Mei Chen"),
+     ("Mei Chen's commitment", "Mei Chen committed", "help Mei Chen keep"), ("your commitment", "you committed")),
+    (OpenCommitment(action="Pick a venue"), ("the commitment", "we agreed to", "help keep"),
+     ("your commitment", "you committed")),
+])
+def test_open_commitments_name_their_owner(engine: Engine, commitment: OpenCommitment, expected: tuple[str, ...],
+                                           never: tuple[str, ...]) -> None:
+    result = suggest_questions(engine, priya(open_commitments=[commitment], count=12))
+    action = commitment.action.lower()
+    follow_ups = [q.text for q in result.questions if action in q.text.lower()]
+    assert follow_ups, [q.text for q in result.questions]
+    assert all(any(e in text for e in expected) for text in follow_ups), follow_ups
+    assert not any(n in text for text in follow_ups for n in never), follow_ups

@@ -359,7 +359,8 @@ What we're not doing yet: the move to Lisbon. Let's park it until after Q2."""
     assert owned(summarise(notes)) == [
         ("Priya Shah", "Finish the data modelling course", date(2025, 4, 15)),
         ("Priya Shah", "Draft a guide", date(2025, 3, 31)),
-        ("Dana Lee", "Put you forward for the platform rotation", date(2025, 3, 20)),
+        # the rotation starts on 20 March: when it happens, not a deadline for putting her forward (issue #16)
+        ("Dana Lee", "Put you forward for the platform rotation on 20 March", None),
     ]
 
 
@@ -657,3 +658,52 @@ def test_a_role_word_as_an_imperative_is_no_owner() -> None:
 def test_a_handle_of_someone_else_invents_no_owner() -> None:
     c = only(summarise("Actions:\n- Review the PR by Friday @someone-else"))
     assert c.owner is None
+
+
+@pytest.mark.parametrize(("notes", "expected"), [
+    ("Priya will send the deck by Friday before our next 1:1.\nNext conversation in two weeks.", date(2025, 3, 19)),
+    ("Priya to draft the plan by 3/14, ahead of our next 1:1.\nf/u 16/4", date(2025, 4, 16)),
+    ("- Priya: book the room by Friday, before our next catch-up\n- next 1:1 on the 3rd", date(2025, 4, 3)),
+    ("Priya will finish the draft by 3/20 and we'll go through it at our next 1:1.\nNext check-in: 3/26.",
+     date(2025, 3, 26)),
+])
+def test_an_explicit_next_meeting_wins_over_a_date_inside_an_action(notes: str, expected: date) -> None:
+    summary = summarise(notes)
+    assert summary.next_check_in == expected
+    assert summary.commitments and all(c.due != expected for c in summary.commitments)
+
+
+def test_a_date_only_beside_a_mention_of_the_meeting_is_still_used_when_nothing_states_it() -> None:
+    summary = summarise("Priya will send the deck on 3/12, before our next 1:1 so we can go through it then.")
+    assert summary.next_check_in == date(2025, 3, 12)
+
+
+@pytest.mark.parametrize("line", [
+    "Feedback: her launch plan was the clearest the team has seen.",
+    "Great job on the Q1 migration, no incidents.",
+    "I told her the incident write-up made a real difference to the on-call team.",
+    "Kudos to Priya for stepping in on the customer escalation.",
+    "Her status reports could be clearer about risks.",
+    "She needs to work on delegating the smaller tickets.",
+    "The dashboard had a big impact on how sales plan their week.",
+])
+def test_feedback_gets_its_own_section_in_every_form(line: str) -> None:
+    summary = summarise(f"{line}\nShe wants to move toward product management.\nPriya will send the plan by Friday.")
+    assert len(summary.feedback) == 1 and summary.feedback[0].rstrip(".").lower() in line.lower()
+    assert all(line.rstrip(".")[:20] not in a for a in summary.aspirations + summary.concerns + summary.reflections)
+    assert [c.action for c in summary.commitments] == ["Send the plan"]
+    assert summary.model_dump()["feedback"] == summary.feedback
+    assert "## Feedback\n\n- " + summary.feedback[0] in summary.markdown
+    assert "My feedback:\n- " + summary.feedback[0] in summary.email
+
+
+def test_email_speaks_to_the_employee_in_the_second_person() -> None:
+    people = [MANAGER, EMPLOYEE, Participant(name="Mei Chen", role="other")]
+    notes = ("Priya will shadow two interviews by end of March.\nI'll introduce Priya to the product lead this week.\n"
+             "Mei will share Priya's onboarding notes by Friday.\nWe need to pick a venue.")
+    email = summarise(notes, people).email
+    assert "- You agreed to shadow two interviews, by Monday 31 March 2025" in email
+    assert "- I'll introduce you to the product lead, by Friday 07 March 2025" in email
+    assert "- Mei Chen will share your onboarding notes, by Friday 07 March 2025" in email
+    assert "- Owner to be agreed: pick a venue" in email
+    assert "Priya Shah:" not in email and "Dana Lee:" not in email

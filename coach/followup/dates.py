@@ -78,6 +78,8 @@ _FORMS = [
     rf"\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?",
     rf"the\s+\d{{1,2}}{_ORD}",
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
+    # "over the next month", "over the coming two weeks": a window from the meeting, done by its end.
+    rf"over\s+the\s+(?:next|coming)\s+(?:{_NUM}\s+)?{_UNIT}|over\s+the\s+(?:next|coming)\s+fortnight",
     rf"(?:within|in)\s+(?:the\s+next\s+)?{_NUM}\s+{_UNIT}(?:'?s?\s+time)?|{_NUM}\s+{_UNIT}\s+from\s+(?:now|today)",
     r"(?:within|in)\s+a\s+fortnight",
     r"(?:(?:the\s+)?same\s+(?:time|day)|this\s+time)\s+next\s+week|a\s+week\s+(?:today|from\s+today)",
@@ -109,6 +111,30 @@ _EVENT_AFTER = re.compile(r"^\s+(?:of|after|from)\b(?!\s+(?:now|today|the\s+meet
 _RECURRING_AFTER = re.compile(r"^\s+(?:mornings|afternoons|evenings|nights|stand-?ups?|syncs|meetings|calls|"
                               r"sessions|1:1s)\b", re.IGNORECASE)
 _RECURRING_BEFORE = re.compile(r"(?<![\w-])(?:every|each|the|our|their|his|her)\s+$", re.IGNORECASE)
+# A date right after an event names when the event happens, not a deadline for the action: "apply for a rotation
+# in Q2", "register for the conference in March", "book travel for the offsite on the 12th". A deadline needs its
+# own form ("by", "before", "due"...). When the action is done at the event or before it ("present at the all-hands
+# on the 18th", "bring him to the QBR on 23 July", "before the offsite on 30 July"), the event's date is its due date.
+_EVENT_BEFORE = re.compile(r"\b(?:rotations?|conferences?|confs?|off-?sites?|on-?sites?|summits?|all-?hands|"
+                           r"town\s?halls?|meetups?|retreats?|hackathons?|kick-?offs?|trips?|secondments?|"
+                           r"internships?|sabbaticals?|cohorts?|events?|fairs?|expos?|away\s?days?|qbrs?|"
+                           r"(?:review|promo(?:tion)?|performance)\s+(?:cycles?|rounds?))"
+                           # "a rotation on the platform team in Q2": where the event is, then when
+                           r"(?:\s+(?:on|with|into)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"
+                           r"(?:\s+\([^()]*\))?\s+(?:(?:in|on|at|during)\s+(?:the\s+)?)?$", re.IGNORECASE)
+_AT_OR_BEFORE_EVENT = re.compile(r"(?<![\w-])(?:at|to|into|during|before|by|until|till|ahead\s+of|prior\s+to)\s+"
+                                 r"(?:(?:the|a|an|our|his|her|their|this|next|[\w-]+['’]s)\s+)?(?:[\w&-]+\s+){0,2}$",
+                                 re.IGNORECASE)
+
+
+def _names_an_event(before: str) -> bool:
+    """Whether the text before a date ends with an event the action is not done at ("a rotation in")."""
+    event = _EVENT_BEFORE.search(before)
+    if not event:
+        return False
+    return not _AT_OR_BEFORE_EVENT.search(before[:event.start()])
+
+
 # A month or span after a recurring slot is when the slots fall, not a deadline: "her Saturday mornings in November".
 _RECURRING_SPAN_BEFORE = re.compile(r"\b(?:mornings|afternoons|evenings|nights|weekends|"
                                     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days)\s+"
@@ -170,7 +196,7 @@ def find_due_phrase(text: str) -> tuple[str, int, int] | None:
             continue
         if _CHECKIN_PHRASE.match(match.group(0)) and not deadline:
             continue
-        if _RECURRING_SPAN_BEFORE.search(before):
+        if _RECURRING_SPAN_BEFORE.search(before) or _names_an_event(before):
             continue
         if deadline:
             start = deadline.start()
@@ -217,6 +243,9 @@ def resolve_due_date(phrase: str, meeting_date: date, *, next_check_in: date | N
     if pinned:  # "by Friday next week (30 May)": the date in brackets is what the writer checked
         phrase = pinned.group("date")
     text = _SHORTHAND.sub(lambda m: _SHORT[m.group(0)], " ".join(phrase.lower().split()).strip(" .,;:!?()-–—\"'"))
+    # "over the next month" is "within a month" ("over the next two weeks": "within two weeks").
+    text = re.sub(rf"^over the (?:next|coming) (?=(?:{_NUM} )?{_UNIT}$|fortnight$)", "within ", text)
+    text = re.sub(rf"^within (?={_UNIT}$|fortnight$)", "within a ", text)
     text = _strip_lead(re.sub(r"^(in|within) the next ", r"\1 ", text))  # "in the next 2 weeks" = "in 2 weeks"
     text = _WEEKDAY_PREFIX.sub("", text).strip("() ")
     text = re.sub(rf"^{_END_OF_DAY}\s+(?:on\s+)?(?=\S)", "", text)  # "cob weds" is Wednesday

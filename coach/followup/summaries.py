@@ -63,6 +63,7 @@ class FollowUpSummary(BaseModel):
     reflections: list[str] = Field(default_factory=list)
     aspirations: list[str] = Field(default_factory=list)
     concerns: list[str] = Field(default_factory=list)
+    feedback: list[str] = Field(default_factory=list, description="Feedback the manager gave: praise or what to improve.")
     commitments: list[Commitment] = Field(default_factory=list)
     resources: list[ResourceCommitted] = Field(default_factory=list)
     next_check_in: date | None = None
@@ -84,7 +85,25 @@ _ASPIRATION = re.compile(r"\b(?:wants? to|want to|would like to|['’]d like to|
                          r"grow into|become)\b", re.IGNORECASE)
 _REFLECTION = re.compile(r"\b(?:felt|feels|enjoyed|enjoys|proud|learn(?:ed|t)|reflected|went well|liked|loved|"
                          r"highlight|grateful|satisfied|happy with)\b", re.IGNORECASE)
-_LABEL_KIND = {"concern": "concerns", "risk": "concerns", "blocker": "concerns", "worr": "concerns",
+# Feedback the manager gave: praise, what to improve, the impact of the work. Checked before the other kinds, so
+# "needs to work on her stakeholder updates" is feedback, not a concern, and "I told him he's ready to lead" is
+# not an aspiration.
+_FEEDBACK = re.compile(r"\b(?:I|we)\s+(?:told|let|gave|shared\s+with|praised|thanked|complimented|recognised|recognized)"
+                       r"\s+(?:him|her|them|you|[A-Z][a-z]+)\b(?!\s+(?:to|will|would|I['’]ll|I\s+will)\b)|"
+                       r"\b(?:(?:really\s+)?(?:great|good|nice|excellent|solid|strong|fantastic|amazing)\s+"
+                       r"(?:job|work|stuff)\s+(?:on|with|in|at|this|last)|well\s+done|kudos|props\s+(?:to|for)|"
+                       r"shout[- ]?out|(?:positive|constructive|critical|direct|honest|peer|360)\s+feedback|"
+                       r"feedback\s+(?:on|about|from\s+me|was)|"
+                       r"needs?\s+to\s+(?:work\s+on|improve|get\s+better\s+at)|"
+                       r"(?:could|should|can)\s+(?:improve|be\s+(?:more|less|clearer|better))|"
+                       r"(?:room|area)s?\s+(?:for|to)\s+(?:improvement|grow)|"
+                       r"(?:big|real|huge|clear|visible|measurable|noticeable|positive)\s+(?:impact|difference)|"
+                       r"impact\s+(?:on|of)\s+(?:the|his|her|their|your)|made\s+a\s+(?:real\s+|big\s+|huge\s+)?difference|"
+                       r"exceed(?:s|ed)?\s+expectations|above\s+and\s+beyond|stepped\s+up)\b",
+                       re.IGNORECASE)
+_IMPROVE = re.compile(r"\bneeds?\s+to\s+(?:work\s+on|improve|get\s+better\s+at)\b", re.IGNORECASE)
+_LABEL_KIND = {"feedback": "feedback", "praise": "feedback", "kudos": "feedback", "recognition": "feedback",
+               "shout": "feedback", "concern": "concerns", "risk": "concerns", "blocker": "concerns", "worr": "concerns",
                "issue": "concerns", "goal": "aspirations", "aspiration": "aspirations", "long": "aspirations",
                "reflection": "reflections", "win": "reflections", "highlight": "reflections"}
 _RESOURCES: list[tuple[str, re.Pattern[str]]] = [
@@ -111,6 +130,8 @@ def _classify(sentence: Sentence) -> str | None:
             if sentence.label.startswith(prefix):
                 return kind
     text = sentence.body
+    if _FEEDBACK.search(text):
+        return "feedback"
     if _CONCERN.search(text):
         return "concerns"
     if _ASPIRATION.search(text):
@@ -171,11 +192,17 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
     owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes, author)
     next_check_in = find_next_check_in(sentences, meeting_date)
     commitments: list[Commitment] = []
-    lists: dict[str, list[str]] = {"reflections": [], "aspirations": [], "concerns": []}
+    lists: dict[str, list[str]] = {"reflections": [], "aspirations": [], "concerns": [], "feedback": []}
     first_statement = None
     for sentence in sentences:
         dropped = len(decisions) if decisions is not None else 0
         parsed = parse_commitments(sentence, owners, meeting_date, next_check_in, decisions)
+        if parsed and _IMPROVE.search(sentence.body) and not sentence.action_context and \
+                all(p.due is None for p in parsed):
+            # "He needs to work on his stakeholder updates": feedback on what to improve, not an agreed action.
+            for p in parsed:
+                _note(decisions, p.evidence, p.action, False, "feedback, not a commitment")
+            parsed = []
         for p in parsed:
             if p.due_phrase and p.due is None and re.search(r"check|1[:-]1|catch", p.due_phrase, re.I) \
                     and next_check_in is None:
@@ -210,6 +237,7 @@ def draft_summary(notes: str, meeting_date: date, participants: list[Participant
     summary = FollowUpSummary(
         recap=_recap(participants, meeting_date, lists, first_statement, commitments, next_check_in),
         reflections=lists["reflections"], aspirations=lists["aspirations"], concerns=lists["concerns"],
+        feedback=lists["feedback"],
         commitments=commitments, resources=_resources(commitments), next_check_in=next_check_in)
     return render_summary(summary, participants=participants, meeting_date=meeting_date)
 
@@ -231,6 +259,31 @@ _PRONOUN_ACTION = re.compile(r"^(?:(?:do|get|have|finish|complete|send|ship|subm
                              r"(?:\s+(?:once|when|after|as\s+soon\s+as)\s+[^,;]+)?\s*$", re.IGNORECASE)
 
 
+def _agreed_line(c: Commitment, participants: list[Participant]) -> str:
+    """One commitment as the manager writes it to the employee: "You agreed to ...", "I'll ...", others by name."""
+    action = c.action.strip().rstrip(".")
+    action = action[:1].lower() + action[1:] if action[1:2] != action[1:2].upper() or len(action) < 2 else action
+    role = next((p.role for p in participants if p.name == c.owner), None)
+    employees = [p for p in participants if p.role == "employee"]
+    if len(employees) == 1:  # "I'll introduce Luis to Mei" is "I'll introduce you to Mei" in a letter to Luis
+        names = "|".join(re.escape(n) for n in (employees[0].name, employees[0].name.split()[0]))
+        action = re.sub(rf"\b(?:{names})['’]s\b", "your", action)
+        action = re.sub(rf"\b(?:{names})\b", "you", action)
+    if c.owner is None:
+        line = f"Owner to be agreed: {action}"
+    elif role == "employee" and len(employees) == 1:
+        line = f"You agreed to {action}"
+    elif role == "manager":
+        line = f"I'll {action}"
+    else:
+        line = f"{c.owner} will {action}"
+    if c.due:
+        line += f", by {c.due.strftime('%A %d %B %Y')}"
+    if c.success_indicator:
+        line += f" (success: {c.success_indicator})"
+    return line
+
+
 def render_summary(summary: FollowUpSummary, *, participants: list[Participant],
                    meeting_date: date) -> FollowUpSummary:
     """The summary with its Markdown and e-mail drafts (re)rendered from its fields."""
@@ -238,6 +291,7 @@ def render_summary(summary: FollowUpSummary, *, participants: list[Participant],
     if isinstance(recap, str):  # an LLM draft may carry its recap as one paragraph
         recap = [s for s in re.split(r"(?<=[.!?])\s+", recap.strip()) if s]
     context = {"summary": summary, "recap": recap, "participants": participants, "meeting_date": meeting_date,
+               "agreed": [_agreed_line(c, participants) for c in summary.commitments],
                "managers": [p for p in participants if p.role == "manager"],
                "employees": [p for p in participants if p.role == "employee"]}
     return summary.model_copy(update={"recap": recap, "markdown": render_document("summary.md", **context),

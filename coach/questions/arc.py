@@ -32,6 +32,10 @@ class OpenCommitment(BaseModel):
     action: str = Field(min_length=1, max_length=500)
     due: date | None = None
     overdue: bool = False
+    owner: str | None = Field(None, max_length=120, description="Who committed: a name; the employee's own when "
+                                                                 "it is the request's name.")
+    owner_role: Literal["employee", "manager", "other"] | None = Field(
+        None, description="The owner's role; without it, inferred from `owner` and the request's name.")
 
 
 class QuestionRequest(BaseModel):
@@ -137,10 +141,13 @@ class _Slots:
         if "context" in question.slots and self.topics:
             values["context"] = self.topics[self.next_topic % len(self.topics)]
             self.next_topic += 1
+        text = question.text
         if "commitment" in question.slots and self.commitments:
-            values["commitment"] = _commitment_phrase(self.commitments[self.next_commitment % len(self.commitments)])
+            commitment = self.commitments[self.next_commitment % len(self.commitments)]
+            values["commitment"] = _commitment_phrase(commitment)
+            text = _owned(text, commitment, self.name)
             self.next_commitment += 1
-        return _format(question.text, values), used_ids, values
+        return _format(text, values), used_ids, values
 
 
 def _format(text: str, values: dict[str, str]) -> str:
@@ -148,6 +155,42 @@ def _format(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         out = out.replace("{" + key + "}", value)
     return out[0].upper() + out[1:] if out else out
+
+
+# How the question bank speaks of the employee's own commitment, and how it reads for the manager's (the person
+# asking), for someone else's (by name) and for one whose owner is not known.
+_YOURS: list[tuple[re.Pattern[str], str, str, str]] = [
+    (re.compile(r"\byour commitment to\b"), "my commitment to", "{name}'s commitment to", "the commitment to"),
+    (re.compile(r"\byou committed to\b"), "I said I would", "{name} committed to", "we agreed to"),
+    (re.compile(r"\bhelp you keep\b"), "help me keep", "help {name} keep", "help keep"),
+]
+
+
+def owner_role(commitment: OpenCommitment, employee_name: str) -> str | None:
+    """Whose commitment this is: "employee", "manager", "other", or None when the owner is not known."""
+    if commitment.owner_role:
+        return commitment.owner_role
+    owner, name = (commitment.owner or "").split(), employee_name.split()
+    if not owner:
+        return None
+    return "employee" if name and owner[0].lower() == name[0].lower() else "other"
+
+
+def _owned(text: str, commitment: OpenCommitment, employee_name: str) -> str:
+    """The question worded for whose commitment it is: "your commitment" only for the employee's own,
+    "my commitment" / "I said I would" for the manager's, others by name, "the commitment" when unknown."""
+    role = owner_role(commitment, employee_name)
+    if role == "employee":
+        return text
+    for pattern, mine, theirs, unknown in _YOURS:
+        if role == "manager":
+            wording = mine
+        elif role == "other" and commitment.owner:
+            wording = theirs.format(name=commitment.owner.strip())
+        else:
+            wording = unknown
+        text = pattern.sub(wording, text)
+    return text
 
 
 def _commitment_phrase(commitment: OpenCommitment) -> str:

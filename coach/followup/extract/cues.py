@@ -84,12 +84,12 @@ CHECKIN = re.compile(rf"(?<![\w-])(?:next|nxt|another|following)\s+(?:(?!{_GROUP
                      # "pick this back up in three weeks", "1:1 again 5/6"
                      r"\bpick\s+(?:this|it|things|the\s+conversation)\s+(?:back\s+)?up(?:\s+again)?\b|"
                      rf"^{_CHECKIN_WORDS}\s+again\b|"
-                     rf"^[*_]{{0,2}}(?:follow[- ]?up|check[- ]?in|catch[- ]?up|reconvene|regroup|"
+                     rf"^[*_]{{0,2}}(?:follow[- ]?up|f/u\b|check[- ]?in|catch[- ]?up|reconvene|regroup|"
                      rf"(?:next|nxt)(?:\s+time)?\s*[*_]{{0,2}}\s*:)",
                      re.IGNORECASE)
 
 
-_CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+"
+_CHECKIN_DUE = re.compile(rf"(?:by|before|at|until|till|ahead\s+of|prior\s+to)\s+(?:the\s+|our\s+)?(?:next|nxt)\s+"
                           rf"(?:{_CHECKIN_WORDS}|review)",
                           re.IGNORECASE)
 

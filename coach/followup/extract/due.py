@@ -94,14 +94,19 @@ def _commitment(action: str, owner: str | None, flags: list[str], sentence: Sent
 
 
 def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | None:
-    """The first date after the meeting that a "next check-in ..." sentence names."""
+    """The date of the next meeting: a sentence that states it ("next conversation in two weeks", "f/u 16/12")
+    wins over a date inside an action that only mentions the meeting ("send the deck by Fri before our next 1:1");
+    among equals, the first."""
+    mentioned: date | None = None
     for sentence in sentences:
         if not (sentence.checkin or CHECKIN.search(sentence.body)):
             continue
         text = _CHECKIN_DUE.sub(" ", sentence.body)
         keyword = CHECKIN.search(text)
         # "06/10: our next 1:1": a date label dates the check-in the line names.
-        for candidate in (text[keyword.end():] if keyword else text, text, sentence.date_hint or ""):
+        after = text[keyword.end():] if keyword else None
+        for kind, candidate in (("after", after if after is not None else text), ("whole", text),
+                                ("hint", sentence.date_hint or "")):
             explicit = _EXPLICIT_DATE.search(candidate)
             # "next 1:1 thu 9/25": the calendar date is what the writer checked; the weekday only decorates it.
             found = find_due_phrase(candidate[explicit.start():]) if explicit else None
@@ -109,5 +114,27 @@ def find_next_check_in(sentences: list[Sentence], meeting_date: date) -> date | 
             if found and not _CHECKIN_DUE.fullmatch(found[0]):
                 when = resolve_due_date(found[0], meeting_date, date_order=sentence.date_order)
                 if when is not None and when > meeting_date:
-                    return when
-    return None
+                    if _states_the_meeting(sentence, keyword, kind, candidate):
+                        return when
+                    mentioned = mentioned or when
+                    break
+    return mentioned
+
+
+# Between a check-in word and its date, only a few linking words: "next 1:1 on the 3rd", "next conversation in
+# two weeks", "let's pick this up again on 28 Jan". More than that and the date belongs to something else.
+_LINK = re.compile(r"^[\s:,;.\-–—()*_]*(?:(?:is|will\s+be|on|in|at|around|for|set\s+for|booked\s+for|planned\s+for|"
+                   r"scheduled\s+for|then|again|w/c|wc|week\s+of)[\s:,;.\-–—()*_]+){0,3}", re.IGNORECASE)
+
+
+def _states_the_meeting(sentence: Sentence, keyword: re.Match[str] | None, kind: str, candidate: str) -> bool:
+    """Whether the sentence states the next meeting's date, rather than an action's date beside a mention of it."""
+    if sentence.checkin or kind == "hint":
+        return True
+    if keyword is None:
+        return False  # the check-in was only a deadline ("by our next 1:1"): the date is the action's
+    if kind == "whole":
+        return keyword.start() == 0  # "f/u 16/12", "16/12 - next 1:1"
+    found = find_due_phrase(candidate)
+    lead = _LINK.match(candidate)
+    return found is not None and lead is not None and found[1] <= lead.end() + 1
