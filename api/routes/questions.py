@@ -21,6 +21,9 @@ class QuestionsCreate(QuestionRequest):
     employee_id: str | None = Field(None, max_length=100, description="Stored employee whose commitments to follow up.")
 
 
+ROLES = ("employee", "manager", "other")
+
+
 @router.post("/questions", response_model=QuestionSet)
 def create_questions(body: QuestionsCreate, engine: EngineDep, store: StoreDep, principal: PrincipalDep) -> QuestionSet:
     """5-15 open, non-leading questions in a conversation arc, personalised and grounded in the knowledge."""
@@ -29,5 +32,7 @@ def create_questions(body: QuestionsCreate, engine: EngineDep, store: StoreDep, 
         require_access(principal, body.employee_id)
         stored = store.list_commitments(body.employee_id, status="open", today=date.today())
         request.open_commitments = [*request.open_commitments,
-                                    *(OpenCommitment(action=c.action, due=c.due, overdue=c.overdue) for c in stored)]
+                                    *(OpenCommitment(action=c.action, due=c.due, overdue=c.overdue, owner=c.owner,
+                                                     owner_role=c.owner_role if c.owner_role in ROLES else None)
+                                      for c in stored)]
     return suggest(engine, request)
