@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
-Behaviour = Literal["slow", "not_json", "no_choices", "nonsense"]
+Behaviour = Literal["slow", "not_json", "no_choices", "nonsense", "cut_off"]
 
 NONSENSE_COMPLETION = {
     "id": "chatcmpl-fault", "object": "chat.completion", "created": 0, "model": "x",
@@ -32,6 +32,10 @@ def _handler(behaviour: Behaviour, delay_s: float, calls: list[str]) -> type[Bas
                 body, kind = b"<html>502 upstream hiccup, not JSON at all", "application/json"
             elif behaviour == "no_choices":
                 body, kind = b'{"choices": []}', "application/json"
+            elif behaviour == "cut_off":  # the token limit reached mid-answer, as SmolLM2 did on a real server
+                cut = {**NONSENSE_COMPLETION, "choices": [{"index": 0, "finish_reason": "length", "message": {
+                    "role": "assistant", "content": '{"commitments": [{"line": 1, "owner": "Da'}}]}
+                body, kind = json.dumps(cut).encode(), "application/json"
             else:
                 body, kind = json.dumps(NONSENSE_COMPLETION).encode(), "application/json"
             try:

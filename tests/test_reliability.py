@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import sqlite3
 import threading
 import time
@@ -179,13 +180,17 @@ LLM_RETRIES = 0
 # Each pipeline makes at most two LLM calls (a draft and one repair), each bounded by the timeout.
 LLM_BUDGET_S = LLM_TIMEOUT_S * (LLM_RETRIES + 1) * 2 + 10
 WHY = {"down": "cannot be reached", "slow": "timed out", "not_json": "not a chat completion",
-       "no_choices": "not a chat completion", "nonsense": "LLM output invalid"}
+       "no_choices": "not a chat completion", "nonsense": "LLM output invalid", "cut_off": "LLM output invalid"}
 
 
 @contextmanager
 def _llm_endpoint(fault: str) -> Iterator[str]:
     if fault == "down":
-        yield f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+        # A port held bound but never listening refuses connections, and no other server can take it meanwhile
+        # (a port that was only free a moment ago once answered 404 from a server started after it was picked).
+        with socket.socket() as held:
+            held.bind(("127.0.0.1", 0))
+            yield f"http://127.0.0.1:{held.getsockname()[1]}/v1"
         return
     with fake_llm(fault, delay_s=LLM_TIMEOUT_S * 4) as (base_url, _calls):  # type: ignore[arg-type]
         yield base_url

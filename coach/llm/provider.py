@@ -284,6 +284,10 @@ class OpenAICompatibleLLM(LLMProvider):
             else:
                 structured = self.chat_model.with_structured_output(schema, method=method, include_raw=True)
                 result = structured.invoke(outgoing)
+        except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
+            # The model answered, but its answer was cut off (max tokens) or filtered: an invalid draft, not an outage.
+            raise RawOutputError(f"the answer was cut off before it was complete ({type(exc).__name__}); "
+                                 "shorter notes or a larger COACH_LLM_MAX_TOKENS help", "") from exc
         except (openai.APIError, ModelError, TimeoutError, ConnectionError) as exc:
             raise _unavailable(exc, self.settings.llm_base_url) from exc
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
