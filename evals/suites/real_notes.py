@@ -108,6 +108,11 @@ def run(limit: int | None = None, split: str = "dev", provider: str | None = Non
         if judged is not None:
             result.metrics.append(Metric(f"judge.source.{source}.f1",
                                          _f1(row["judge_tp"], row["judge_pred"], row["gold"])[2]))
+    for detail in result.cases:  # held-out misses are never written down: nobody should read them and tune
+        if detail.get("split") == "heldout":
+            for part in (detail, detail.get("judge", {})):
+                part.pop("false_positives", None)
+                part.pop("missed", None)
     first = [f"first run, {part}: {FIRST_RUN[part]}" for part in (SPLITS if split == "all" else (split,))]
     result.notes = [*first, f"split {split}: {len(cases)} notes from {len(by_source)} sources, "
                     f"{sum(r['gold'] for r in by_source.values())} gold commitments",
