@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -29,17 +29,14 @@ class CliContext:
     """The context object every command receives: it builds the engine once, or holds the one a caller passed."""
 
     preset: Engine | None = None
-    _built: dict[int, Engine] = field(default_factory=dict)
 
     def engine(self, settings: Settings | None = None) -> Engine:
-        if self.preset is not None:
-            return self.preset
-        from coach.engine import Engine  # imported late: loading the model is the slow part of a CLI call
+        """The preset engine, or one built on first use (a command runs on one set of settings)."""
+        if self.preset is None:
+            from coach.engine import Engine  # imported late: loading the model is the slow part of a CLI call
 
-        settings = settings or get_settings()
-        if id(settings) not in self._built:
-            self._built[id(settings)] = Engine(settings)
-        return self._built[id(settings)]
+            self.preset = Engine(settings or get_settings())
+        return self.preset
 
 
 @app.callback()

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
 
 from coach.followup.dates import find_due_phrase, is_asap, resolve_due_date
-from coach.followup.learned_judge import CommitmentJudge, Embedder, Segment, load_judge
 from coach.followup.extract.model import Participantish
-from coach.followup.extract.owners import OwnerResolver
+from coach.followup.extract.owners import Author, OwnerResolver
+from coach.followup.learned_judge import CommitmentJudge, Embedder, Segment, load_judge, note_lines
 from coach.followup.summaries import Commitment, FollowUpSummary, Participant, render_summary
 
-Author = Literal["manager", "employee", "shared"]
-FILL_RULES_OWNERS = False  # measured: assuming the employee for the rules' ownerless items lifts real notes 0.03
-# but costs the synthetic sets up to 0.09, whose writers meant "unclear"
+# The rules' ownerless commitments keep no owner: giving them the one employee, as the judge's own lines get, was
+# measured to lift real notes 0.03 but cost the synthetic sets up to 0.09, whose writers meant "unclear".
 RULES_UNDERSTOOD = 2  # when the rules found this many commitments they understood the notes' habits...
 THRESHOLD_WHEN_UNDERSTOOD = 0.7  # ...and the judge adds only lines it is sure of (measured on dev and the 10 sets)
 MAX_JUDGED = 25  # a judge that fires on every line of a long note would flood the summary
@@ -38,20 +36,21 @@ def add_judged_commitments(summary: FollowUpSummary, notes: str, meeting_date: d
     judge = judge or load_judge()
     if judge is None:
         return summary
-    threshold = THRESHOLD_WHEN_UNDERSTOOD if len(summary.commitments) >= RULES_UNDERSTOOD else judge.threshold
+    understood = len(summary.commitments) >= RULES_UNDERSTOOD
+    threshold = max(THRESHOLD_WHEN_UNDERSTOOD, judge.threshold) if understood else judge.threshold
     owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes, author)
     covered = [c.evidence for c in summary.commitments if c.evidence]
-    lines = notes.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = note_lines(notes)
     added: list[Commitment] = []
     seen_lines: set[int] = set()
     for segment, probability in judge.judge(notes, embedder):
-        if probability < max(threshold, judge.threshold) or segment.line in seen_lines or segment.checkbox not in (None, ""):
+        if probability < threshold or segment.line in seen_lines or segment.checkbox not in (None, ""):
             continue
         raw = lines[segment.line - 1].strip()
         if not raw or any(raw in quote or quote in raw for quote in covered) or raw not in notes:
             continue
         seen_lines.add(segment.line)
-        owner, action = _owner_and_action(segment, owners, participants, author)
+        owner, action = _owner_and_action(segment, owners, participants)
         if len(action.split()) < 2:
             continue
         due, due_phrase = _due(segment.text, meeting_date, summary)
@@ -62,14 +61,9 @@ def add_judged_commitments(summary: FollowUpSummary, notes: str, meeting_date: d
                                 competency_ids=[], evidence=raw, flags=flags))
         if len(added) >= MAX_JUDGED:
             break
-    default = _default_owner(participants) if FILL_RULES_OWNERS else None
-    kept = [c if c.owner or not default or _WE.match(c.evidence.lstrip("-*• ")) else
-            c.model_copy(update={"owner": default, "flags": [f for f in c.flags if f != "owner unclear"]
-                                 + ["owner assumed: the one employee in the conversation"]})
-            for c in summary.commitments]
-    if not added and kept == summary.commitments:
+    if not added:
         return summary
-    merged = summary.model_copy(update={"commitments": [*kept, *added]})
+    merged = summary.model_copy(update={"commitments": [*summary.commitments, *added]})
     return render_summary(merged, participants=participants, meeting_date=meeting_date)
 
 
@@ -115,11 +109,11 @@ def _table_row(text: str, owners: OwnerResolver) -> tuple[str | None, str] | Non
     return (named.pop() if len(named) == 1 else None), cells[0]
 
 
-def _owner_and_action(segment: Segment, owners: OwnerResolver, participants: list[Participant],
-                      author: Author) -> tuple[str | None, str]:
+def _owner_and_action(segment: Segment, owners: OwnerResolver,
+                      participants: list[Participant]) -> tuple[str | None, str]:
     """Who owns the line (a participant or None) and the action with the owner's words taken off."""
     text = segment.text
-    by_author = _author(participants, author)
+    by_author = owners.resolve("I")[0]  # whom "I" means: the author's one participant, nobody in shared notes
     row = _table_row(text, owners)
     if row is not None:
         owner, action = row
@@ -163,13 +157,6 @@ def _default_owner(participants: list[Participant]) -> str | None:
     several employees nobody can be named."""
     employees = [p.name for p in participants if p.role == "employee"]
     return employees[0] if len(employees) == 1 else None
-
-
-def _author(participants: list[Participant], author: Author) -> str | None:
-    if author == "shared":
-        return None
-    named = [p.name for p in participants if p.role == author]
-    return named[0] if len(named) == 1 else None
 
 
 def _action(text: str) -> str:

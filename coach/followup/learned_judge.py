@@ -36,6 +36,7 @@ _PAST = re.compile(r"^(?:[A-Za-z]+ed|did|was|were|had|made|built|wrote|met|sent|
                    re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 MAX_SEGMENT_CHARS = 300
+LAYOUT_FEATURES = 10  # the length of layout_features(); its first entry is the bias
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,16 @@ class Embedder(Protocol):
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
 
 
+def note_lines(notes: str) -> list[str]:
+    """The lines of the notes whatever their line endings; a Segment's `line` is 1-based into this list."""
+    return notes.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def segment_notes(notes: str) -> list[Segment]:
     """Lines of text with their nearest heading; headings, rules and empty lines are not segments."""
     segments: list[Segment] = []
     heading = ""
-    lines = notes.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = note_lines(notes)
     for number, raw in enumerate(lines, 1):
         if not raw.strip() or _UNDERLINE.match(raw):
             continue
@@ -156,7 +162,7 @@ def load_judge(path: Path = MODEL_FILE) -> CommitmentJudge | None:
     return CommitmentJudge(np.asarray(data["weights"], dtype=np.float32), float(data["threshold"]), data["info"])
 
 
-def train_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 400,
+def train_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 30,
                    positive_weight: float | None = None) -> np.ndarray:
     """L2-regularised logistic regression by Newton steps on a small problem (a few thousand rows)."""
     n, d = x.shape
@@ -165,8 +171,8 @@ def train_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int 
     sample = np.where(y > 0, pos, 1.0)
     xd = x.astype(np.float64)
     reg = np.full(d, l2)
-    reg[-len(layout_features(Segment("x", "", 0, False, None))):][0] = 0.0  # no penalty on the bias
-    for _ in range(min(steps, 30)):
+    reg[-LAYOUT_FEATURES] = 0.0  # no penalty on the bias
+    for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(xd @ w)))
         grad = xd.T @ (sample * (p - y)) + reg * w
         hess = (xd * (sample * p * (1 - p))[:, None]).T @ xd + np.diag(reg)

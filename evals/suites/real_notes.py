@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from coach.llm.provider import allow_model_requests
@@ -54,17 +55,13 @@ def judged_summary(case: dict[str, Any]):  # noqa: ANN201
                                   participants, embedder=_embedder(), author=case.get("author", "manager"))
 
 
-_EMBEDDER: list = []
-
-
+@lru_cache(maxsize=1)
 def _embedder():  # noqa: ANN202
     """The shipped embeddings, with the training script's disk cache so repeated eval runs do not re-embed."""
-    if not _EMBEDDER:
-        from coach.retrieval.embedder import get_embeddings
-        from evals.train_judge import CachedEmbedder
+    from coach.retrieval.embedder import get_embeddings
+    from evals.train_judge import CachedEmbedder
 
-        _EMBEDDER.append(CachedEmbedder(get_embeddings()))
-    return _EMBEDDER[0]
+    return CachedEmbedder(get_embeddings())
 
 
 def run(limit: int | None = None, split: str = "dev", provider: str | None = None, **_: Any) -> SuiteResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from collections.abc import Callable
 from typing import Any
 
 from coach.followup.summaries import FollowUpSummary, Participant, draft_summary
