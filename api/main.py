@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.routes import commitments, development_maps, health, knowledge, notes, questions, summaries
+from api.web import install_web
 from coach import __version__
 from coach.engine import Engine
 from coach.errors import RetrievalUnavailable
@@ -62,4 +63,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     app.include_router(health.router)
     for module in (health, knowledge, questions, development_maps, summaries, commitments, notes):
         app.include_router(module.router, prefix="/v1")
+    install_web(app)
     return app

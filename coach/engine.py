@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -78,10 +79,10 @@ class Engine:
     def searcher(self) -> HybridSearcher:
         return HybridSearcher(self.knowledge.documents, self.index, self.embeddings)
 
-    def reindex(self, *, progress: bool = False) -> IndexStats:
+    def reindex(self, *, progress: bool = False, on_progress: Callable[[int, int], None] | None = None) -> IndexStats:
         """Bring the index in line with the knowledge directory (unchanged documents are skipped)."""
         with self._lock:
-            stats = self.index.sync(self.knowledge.documents, progress=progress)
+            stats = self.index.sync(self.knowledge.documents, progress=progress, on_progress=on_progress)
             self.__dict__.pop("searcher", None)
             return stats
 

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="API bind address for `coach serve`.")
     port: int = Field(8000, ge=1, le=65535, description="API port for `coach serve`.")
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="How long a web app sign-in lasts, hours.")
+    signin_link_minutes: int = Field(60, ge=1, le=7 * 24 * 60, description="How long a one-time sign-in link works, minutes.")
+    secure_cookies: bool = Field(False, description="Send the web app's cookies only over HTTPS (set behind a TLS proxy).")
     seed_people_file: Path | None = Field(None, description="YAML of people and reporting lines to seed the store (make run uses the sample).")
     max_body_bytes: int = Field(256_000, ge=1_000, le=10_000_000, description="Largest accepted request body, bytes.")
     max_notes_chars: int = Field(20_000, ge=100, le=1_000_000, description="Longest accepted meeting notes, characters.")

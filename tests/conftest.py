@@ -122,11 +122,12 @@ def postgres_url():  # noqa: ANN201
 
 
 from tests.fixtures_llama import llama_server  # noqa: E402,F401 - a session fixture shared by several modules
+from tests.web_browser import browser  # noqa: E402,F401 - Debian's Chromium under Playwright, for the web tests
 
 
 # Tests that start a server process of their own (llama.cpp, `chroma run`, PostgreSQL) take most of the
 # suite's time; `make test-fast` (pytest -m "not slow") leaves them out, `make test` runs everything.
-SLOW_FIXTURES = frozenset({"llama_server", "chroma_server", "postgres_url"})
+SLOW_FIXTURES = frozenset({"llama_server", "chroma_server", "postgres_url", "browser"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from coach.engine import Engine
-from coach.questions.arc import QuestionRequest, QuestionSet, suggest_questions
+from coach.questions.arc import OpenCommitment, QuestionRequest, QuestionSet, suggest_questions
+from coach.store.store import Store
+
+OWNER_ROLES = ("employee", "manager", "other")
 
 
 def questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
@@ -14,3 +19,11 @@ def questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
     from coach.questions.drafting import llm_questions  # langchain's message classes load only when an LLM is set
 
     return llm_questions(engine, engine.llm, request, rules)
+
+
+def with_open_commitments(store: Store, request: QuestionRequest, employee_id: str) -> QuestionRequest:
+    """The request with the employee's tracked open commitments added as context to follow up."""
+    stored = store.list_commitments(employee_id, status="open", today=date.today())
+    extra = [OpenCommitment(action=c.action, due=c.due, overdue=c.overdue, owner=c.owner,
+                            owner_role=c.owner_role if c.owner_role in OWNER_ROLES else None) for c in stored]
+    return request.model_copy(update={"open_commitments": [*request.open_commitments, *extra]})

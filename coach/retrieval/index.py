@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import chromadb
@@ -86,8 +86,12 @@ class KnowledgeIndex:
                 raise RetrievalUnavailable(f"Chroma is unavailable: {exc}") from exc
         return self._collections[kind]
 
-    def sync(self, documents: Sequence[Document], *, progress: bool = False) -> IndexStats:
-        """Make the index hold exactly `documents`; only new or changed ones are embedded."""
+    def sync(self, documents: Sequence[Document], *, progress: bool = False,
+             on_progress: Callable[[int, int], None] | None = None) -> IndexStats:
+        """Make the index hold exactly `documents`; only new or changed ones are embedded.
+
+        `on_progress(embedded, to_embed)` is called after each batch (a web page shows it).
+        """
         started = time.perf_counter()
         stats = IndexStats()
         by_kind: dict[str, list[Document]] = {kind: [] for kind in KINDS}
@@ -127,6 +131,8 @@ class KnowledgeIndex:
                     )
                 stats.embedded += len(batch)
                 bar.update(len(batch))
+                if on_progress is not None:
+                    on_progress(stats.embedded, len(todo))
             bar.close()
         except RetrievalUnavailable:
             raise

@@ -164,3 +164,45 @@ class RefinementJob(Base):
     summary_json: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser: the sha256 of its cookie, whom it stands for, its CSRF token and expiry."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (CheckConstraint("principal_role IN ('admin', 'manager', 'employee')", name="principal_role"),)
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    principal_role: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SigninCode(Base):
+    """A one-time sign-in link's code (sha256 only): used once, before it expires."""
+
+    __tablename__ = "signin_codes"
+    __table_args__ = (CheckConstraint("principal_role IN ('admin', 'manager', 'employee')", name="principal_role"),)
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    principal_role: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Agenda(Base):
+    """A prepared conversation: the question set as suggested and as the manager edited it."""
+
+    __tablename__ = "agendas"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)

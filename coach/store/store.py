@@ -340,15 +340,18 @@ class Store:
             row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
             if row is None or row.revoked_at is not None or (row.expires_at and _aware(row.expires_at) <= now):
                 return None
-            reports = (self._reports(session, row.person_id, transitive=True)
-                       if row.principal_role == "manager" and row.person_id else set())
-            principal = Principal(role=row.principal_role, person_id=row.person_id, reports=frozenset(reports),
-                                  token_id=row.id)
+            principal = self._principal(session, row.principal_role, row.person_id, token_id=row.id)
             stale = row.last_used_at is None or (now - _aware(row.last_used_at)).total_seconds() > _LAST_USED_EVERY_S
         if stale:
             with self._session(write=True) as session:
                 session.get(ApiToken, principal.token_id).last_used_at = now  # type: ignore[union-attr]
         return principal
+
+    @classmethod
+    def _principal(cls, session: Session, role: str, person_id: str | None, *, token_id: int | None = None) -> Principal:
+        """The principal for a role and person, a manager with their reports as they stand now."""
+        reports = cls._reports(session, person_id, transitive=True) if role == "manager" and person_id else set()
+        return Principal(role=role, person_id=person_id, reports=frozenset(reports), token_id=token_id)
 
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token by id (see list_tokens or Principal.token_id); revoking twice is harmless."""

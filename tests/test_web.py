@@ -1,0 +1,179 @@
+"""The web app over HTTP: sign-in links and sessions, cookie flags, CSRF on every form, access rules, error pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from coach.questions import agenda
+from coach.store.web import create_signin_code, redeem_signin_code
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def _browser(api) -> httpx.Client:
+    return httpx.Client(base_url=api.base_url, timeout=120, follow_redirects=True)
+
+
+def _signed_in(api, store, role: str = "manager", person: str | None = "daniel-kim") -> tuple[httpx.Client, str]:
+    client = _browser(api)
+    code = create_signin_code(store, role, person, valid_for=timedelta(minutes=5))
+    page = client.get(f"/signin/link?code={code}")
+    landing = client.post("/signin/link", data={"code": code, "csrf": CSRF.search(page.text).group(1)})
+    assert landing.status_code == 200
+    return client, CSRF.search(landing.text).group(1)
+
+
+def test_pages_need_a_session_and_come_back_after_sign_in(api) -> None:
+    with _browser(api) as client:
+        first = client.get("/people/lena-fischer", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"] == "/signin?next=%2Fpeople%2Flena-fischer"
+        form = client.get(first.headers["location"])
+        done = client.post("/signin", data={"token": api.tokens["manager"], "csrf": CSRF.search(form.text).group(1),
+                                            "next": "/people/lena-fischer"})
+        assert done.url.path == "/people/lena-fischer"
+
+
+def test_session_cookie_is_httponly_and_samesite(api, store) -> None:
+    code = create_signin_code(store, "employee", "lena-fischer", valid_for=timedelta(minutes=5))
+    with _browser(api) as client:
+        page = client.get(f"/signin/link?code={code}")
+        response = client.post("/signin/link", data={"code": code, "csrf": CSRF.search(page.text).group(1)},
+                               follow_redirects=False)
+        cookie = response.headers["set-cookie"].lower()
+        assert "coach_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_a_sign_in_link_works_once_and_not_after_expiry(api, store) -> None:
+    code = create_signin_code(store, "employee", "lena-fischer", valid_for=timedelta(minutes=5))
+    assert redeem_signin_code(store, code) is not None
+    assert redeem_signin_code(store, code) is None
+    expired = create_signin_code(store, "employee", "lena-fischer", valid_for=timedelta(seconds=-1))
+    with _browser(api) as client:
+        page = client.get(f"/signin/link?code={expired}")
+        refused = client.post("/signin/link", data={"code": expired, "csrf": CSRF.search(page.text).group(1)})
+        assert refused.status_code == 401 and "already used or has expired" in refused.text
+
+
+def test_a_wrong_token_is_refused_with_a_page(api) -> None:
+    with _browser(api) as client:
+        form = client.get("/signin")
+        refused = client.post("/signin", data={"token": "nope", "csrf": CSRF.search(form.text).group(1)})
+        assert refused.status_code == 401 and "unknown, revoked or expired" in refused.text
+
+
+def test_sign_in_form_needs_its_own_csrf_token(api) -> None:
+    with _browser(api) as client:
+        refused = client.post("/signin", data={"token": api.tokens["manager"], "csrf": "guess"})
+        assert refused.status_code == 403 and "This form has expired" in refused.text
+
+
+def test_sign_out_ends_the_session(api, store) -> None:
+    client, csrf = _signed_in(api, store)
+    with client:
+        assert client.post("/signout", data={"csrf": csrf}).url.path == "/signin"
+        assert client.get("/team", follow_redirects=False).status_code == 303
+
+
+def test_next_never_leaves_the_site(api) -> None:
+    with _browser(api) as client:
+        form = client.get("/signin?next=//evil.example/x")
+        assert 'name="next" value="/"' in form.text
+        done = client.post("/signin", data={"token": api.tokens["manager"], "csrf": CSRF.search(form.text).group(1),
+                                            "next": "https://evil.example/"}, follow_redirects=False)
+        assert done.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/people/lena-fischer/notes", {"notes": "Lena will send the slides by Friday.", "meeting_date": "2026-11-30",
+                                    "manager": "Daniel Kim", "employee": "Lena Fischer"}),
+    ("/people/lena-fischer/prepare", {"role": "senior-software-engineer"}),
+    ("/people/lena-fischer/map", {"role": "senior-software-engineer"}),
+    ("/signout", {}),
+])
+def test_every_form_refuses_a_missing_or_forged_csrf_token(api, store, path: str, data: dict) -> None:
+    client, _ = _signed_in(api, store)
+    with client:
+        for forged in ({}, {"csrf": "forged"}):
+            refused = client.post(path, data={**data, **forged})
+            assert refused.status_code == 403 and "This form has expired" in refused.text
+        assert client.get("/team").status_code == 200  # still signed in: nothing happened
+
+
+def test_access_rules_are_the_apis(api, store) -> None:
+    client, _ = _signed_in(api, store, "employee", "priya-raman")
+    with client:
+        for path in ("/people/lena-fischer", "/people/lena-fischer/map", "/people/lena-fischer/paths",
+                     "/people/lena-fischer/notes/new", "/people/priya-raman/prepare", "/team"):
+            page = client.get(path)
+            assert page.status_code == 403, path
+            assert "Traceback" not in page.text and "<h1>Not yours to see</h1>" in page.text
+        assert client.get("/people/priya-raman").status_code == 200
+    manager, _ = _signed_in(api, store)  # daniel-kim manages lena-fischer, not priya-raman
+    with manager:
+        assert manager.get("/people/lena-fischer").status_code == 200
+        assert manager.get("/people/priya-raman").status_code == 403
+
+
+def test_notes_with_an_error_come_back_with_the_text_and_the_reason(api, store) -> None:
+    client, csrf = _signed_in(api, store)
+    with client:
+        text = "Lena will send the slides by Friday. " * 1000  # over the 20,000-character limit
+        page = client.post("/people/lena-fischer/notes", data={
+            "csrf": csrf, "notes": text, "meeting_date": "2026-11-30", "manager": "Daniel Kim",
+            "employee": "Lena Fischer", "author": "manager", "key": "too-long"})
+        assert page.status_code == 413 and "20000" in page.text.replace(",", "")
+        assert "Lena will send the slides by Friday." in page.text  # nothing typed is lost
+        future = client.post("/people/lena-fischer/notes", data={
+            "csrf": csrf, "notes": "Lena will send the slides.", "meeting_date": "2999-01-01",
+            "manager": "Daniel Kim", "employee": "Lena Fischer", "author": "manager", "key": "future"})
+        assert future.status_code == 422 and "meeting_date" in future.text
+
+
+def test_the_same_form_sent_twice_files_the_notes_once(api, store) -> None:
+    client, csrf = _signed_in(api, store)
+    with client:
+        form = {"csrf": csrf, "notes": "Lena will book the architecture review by Friday.",
+                "meeting_date": "2026-11-29", "manager": "Daniel Kim", "employee": "Lena Fischer",
+                "author": "manager", "key": "double-click-1"}
+        first, second = client.post("/people/lena-fischer/notes", data=form), \
+            client.post("/people/lena-fischer/notes", data=form)
+        assert first.url == second.url
+        assert sum("architecture review" in (n.text or "") for n in store.list_notes("lena-fischer")) == 1
+
+
+def test_unknown_pages_and_errors_are_pages(api) -> None:
+    with _browser(api) as client:
+        missing = client.get("/no/such/page")
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+        assert "There is no page at this address" in missing.text
+        # The JSON API keeps answering in JSON.
+        assert client.get("/v1/roles").headers["content-type"].startswith("application/problem+json")
+
+
+def _question(stage: str, text: str) -> dict:
+    return {"text": text, "stage": stage, "purpose": "", "rationale": "", "sources": ["q1"], "followups": []}
+
+
+def test_agenda_swap_remove_and_add_keep_the_stage_order() -> None:
+    payload = {"questions": [_question("reflect", "What went well?"), _question("commit", "What will you do next?")],
+               "alternatives": [_question("reflect", "What surprised you?"), _question("commit", "Who can help?")]}
+    swapped = agenda.swap(payload, 0, 0)
+    assert swapped["questions"][0]["text"] == "What surprised you?"
+    assert swapped["alternatives"][0]["text"] == "What went well?"  # swap back is possible
+    with pytest.raises(Exception, match="alternative: must be of the same stage"):
+        agenda.swap(payload, 0, 1)
+    with pytest.raises(Exception, match="index: must be between 0 and 1"):
+        agenda.remove(payload, 5)
+    added = agenda.add_own(payload, "  What would   make this year a good one? ", "aspire")
+    assert [q["stage"] for q in added["questions"]] == ["reflect", "aspire", "commit"]
+    assert added["questions"][1]["text"] == "What would make this year a good one?"
+    assert added["questions"][1]["check"] is None
+    closed = agenda.add_own(payload, "Do you like your job?", "reflect")
+    assert "yes/no" in closed["questions"][1]["check"]
+    removed = agenda.remove(added, 1)
+    assert len(removed["questions"]) == 2 and all(not q.get("own") for q in removed["alternatives"])
+    assert agenda.agenda_text(added, "Lena").splitlines()[2] == "1. What went well?"
