@@ -15,6 +15,7 @@ ALLOWED = {
     "other_employee": {"priya-raman"},
 }
 TARGETS = ["lena-fischer", "priya-raman", "daniel-kim"]
+ENDPOINTS = ["summaries", "commitments", "maps", "questions", "notes-list", "maps-list"]
 
 
 def _request(client, endpoint: str, employee: str):  # noqa: ANN001, ANN202
@@ -26,12 +27,16 @@ def _request(client, endpoint: str, employee: str):  # noqa: ANN001, ANN202
     if endpoint == "maps":
         return client.post("/v1/development-maps", json={"employee_id": employee, "current_role": "data-analyst",
                                                          "target_role": "senior-data-analyst", "horizon_months": 6})
+    if endpoint == "notes-list":
+        return client.get(f"/v1/employees/{employee}/notes")
+    if endpoint == "maps-list":
+        return client.get(f"/v1/employees/{employee}/development-maps")
     if endpoint == "questions":
         return client.post("/v1/questions", json={"employee_id": employee, "role": "data-analyst", "count": 3})
     raise AssertionError(endpoint)
 
 
-@pytest.mark.parametrize("endpoint", ["summaries", "commitments", "maps", "questions"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("who", list(ALLOWED))
 def test_matrix(api: RunningApi, who: str, endpoint: str) -> None:
     with api.client(who) as c:
@@ -44,7 +49,7 @@ def test_matrix(api: RunningApi, who: str, endpoint: str) -> None:
                 assert r.json()["detail"] == "you may not access this employee's records"
 
 
-@pytest.mark.parametrize("endpoint", ["summaries", "commitments", "maps", "questions"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_no_token_is_401(api: RunningApi, endpoint: str) -> None:
     with api.client() as c:
         assert _request(c, endpoint, "lena-fischer").status_code == 401

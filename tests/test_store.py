@@ -23,7 +23,8 @@ from coach.store.store import hash_token
 
 PEOPLE_FILE = PROJECT_ROOT / "examples" / "people.yaml"
 MEETING = date(2025, 3, 3)
-TABLES = {"people", "api_tokens", "notes", "commitments", "commitment_events", "development_maps"}
+TABLES = {"people", "api_tokens", "notes", "commitments", "commitment_events", "development_maps",
+          "map_action_progress"}
 
 
 def sqlite_url(path: Path) -> str:
@@ -365,6 +366,76 @@ def test_development_maps_are_stored_per_employee(store: Store) -> None:
         store.save_map("ghost", "admin", {})
 
 
+def two_action_map(store: Store) -> str:
+    """A stored map for Priya with two actions (the payload as DevelopmentMap JSON keeps them)."""
+    actions = [{"title": "Lead the spring audit"}, {"title": "Pair with a senior analyst"}]
+    return store.save_map("priya-raman", "sofia-marquez", {"target_role": {"title": "Senior"}, "actions": actions}).id
+
+
+def test_maps_and_notes_list_newest_first(store: Store) -> None:
+    older, newer = two_action_map(store), two_action_map(store)
+    assert [m.id for m in store.list_maps("priya-raman")] == [newer, older]
+    assert store.get_map(older).payload["actions"][0]["title"] == "Lead the spring audit"
+    with pytest.raises(NotFound) as info:
+        store.get_map("no-such-map")
+    assert info.value.field == "map_id"
+    march, _ = note(store, "a")
+    april, _ = note(store, "b", meeting_date=date(2025, 4, 1))
+    same_day_later, _ = note(store, "c")
+    assert [n.id for n in store.list_notes("priya-raman")] == [april.id, same_day_later.id, march.id]
+
+
+def test_review_counts_per_note(store: Store) -> None:
+    saved, _ = note(store, "k")
+    ids = store.mark_note_summarized(saved.id, {"recap": ["x"]}, [commitment(), commitment("Book the room")])
+    store.update_commitment(ids[0], "sofia-marquez", review="rejected")
+    empty, _ = note(store, "other")
+    counts = store.review_counts("priya-raman")
+    assert counts == {saved.id: {"proposed": 1, "confirmed": 0, "rejected": 1}}
+    assert empty.id not in counts and store.review_counts("kwame-mensah") == {}
+
+
+def test_action_progress_is_set_then_updated_in_place(store: Store) -> None:
+    map_id = two_action_map(store)
+    assert store.action_progress(map_id) == {}
+    first = store.set_action_progress(map_id, 1, "in_progress", None, "priya-raman")
+    assert (first.map_id, first.action_index, first.status, first.updated_by) == (map_id, 1, "in_progress",
+                                                                                 "priya-raman")
+    assert first.updated_at.utcoffset() == timedelta(0)
+    done = store.set_action_progress(map_id, 1, "done", "Audit plan shared with the team", "sofia-marquez")
+    progress = store.action_progress(map_id)
+    assert list(progress) == [1] and progress[1].status == "done" and progress[1].evidence == done.evidence
+    assert progress[1].updated_by == "sofia-marquez"
+    assert store.action_progress(two_action_map(store)) == {}  # progress belongs to one map
+
+
+@pytest.mark.parametrize(("index", "status", "evidence", "field", "words"), [
+    (2, "done", None, "action_index", "must be 0 to 1, got 2"),
+    (-1, "done", None, "action_index", "must be 0 to 1, got -1"),
+    (0, "finished", None, "status", "not_started, in_progress, done, dropped"),
+    (0, "done", "x" * 2001, "evidence", "at most 2000 characters"),
+])
+def test_action_progress_rejects_bad_input(store: Store, index: int, status: str, evidence: str | None, field: str,
+                                           words: str) -> None:
+    map_id = two_action_map(store)
+    with pytest.raises(InvalidInput) as info:
+        store.set_action_progress(map_id, index, status, evidence, "priya-raman")
+    assert info.value.field == field and words in info.value.message
+    assert store.action_progress(map_id) == {}
+    store.set_action_progress(map_id, 0, "done", "x" * 2000, None)  # the limit itself is allowed
+
+
+def test_action_progress_on_a_map_without_actions_or_unknown(store: Store) -> None:
+    bare = store.save_map("priya-raman", "admin", {"target_role": {"title": "Senior"}}).id
+    with pytest.raises(InvalidInput, match="the map has no actions"):
+        store.set_action_progress(bare, 0, "done", None, None)
+    with pytest.raises(NotFound) as info:
+        store.set_action_progress("no-such-map", 0, "done", None, None)
+    assert info.value.field == "map_id"
+    with pytest.raises(NotFound):
+        store.action_progress("no-such-map")
+
+
 # --- failures ---------------------------------------------------------------------------------------
 
 
@@ -436,6 +507,12 @@ def test_postgresql_round_trip(postgres_url: str) -> None:
     store.update_commitment_status(cid, "done", "priya-raman")
     assert [e.to_status for e in store.commitment_history(cid)] == ["open", "done"]
     assert "priya-raman" in store.reports_of("amara-okafor")
+    map_id = two_action_map(store)
+    store.set_action_progress(map_id, 0, "in_progress", None, "priya-raman")
+    store.set_action_progress(map_id, 0, "done", "shipped", "sofia-marquez")
+    assert [(i, p.status, p.evidence) for i, p in store.action_progress(map_id).items()] == [(0, "done", "shipped")]
+    with pytest.raises(InvalidInput):
+        store.set_action_progress(map_id, 2, "done", None, None)
     store.close()
 
 

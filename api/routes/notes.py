@@ -1,10 +1,11 @@
-"""Stored notes and their draft summary: read them, add a missed commitment, confirm the summary."""
+"""Stored notes and their draft summary: list and read them, add a missed commitment, confirm the summary."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, StoreDep
@@ -24,6 +25,13 @@ class CommitmentCreate(BaseModel):
     due: date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE)
     success_indicator: str | None = Field(None, max_length=2000)
     comment: str | None = Field(None, max_length=1000)
+
+
+@router.get("/employees/{employee_id}/notes")
+def list_notes(employee_id: Annotated[str, Path(max_length=100)], store: StoreDep,
+               principal: PrincipalDep) -> list[dict]:
+    """The employee's notes, newest meeting first: status, an excerpt, commitments counted by review."""
+    return review.note_list(store, principal, employee_id)
 
 
 @router.get("/notes/{note_id}")

@@ -12,10 +12,11 @@ from typing import Any
 from coach.errors import Forbidden, InvalidInput
 from coach.followup.service import check_text, owner_role
 from coach.store.auth import Principal, require_access
-from coach.store.records import CommitmentEvent, CommitmentRecord, NoteRecord
+from coach.store.records import REVIEWS, CommitmentEvent, CommitmentRecord, NoteRecord
 from coach.store.store import Store
 
 EDITABLE_FIELDS = ("owner", "action", "due", "success_indicator")
+EXCERPT_CHARS = 200
 
 
 def acts_for(principal: Principal, role: str | None) -> bool:
@@ -47,10 +48,33 @@ def _owner_fields(store: Store, note_id: str | None, fields: dict[str, Any]) -> 
     return {**fields, "owner_role": role}
 
 
+def _note_json(note: NoteRecord) -> dict[str, Any]:
+    """The note as the API shows it: without the summary (shown beside it) and the request hash."""
+    return note.model_dump(mode="json", exclude={"summary_json", "request_hash"})
+
+
+def excerpt(note: NoteRecord, limit: int = EXCERPT_CHARS) -> str:
+    """The start of the summary's recap, or of the notes while there is no summary."""
+    recap = (note.summary_json or {}).get("recap")
+    text = " ".join(recap) if isinstance(recap, list) else recap if isinstance(recap, str) else ""
+    text = " ".join((text or note.text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def note_list(store: Store, principal: Principal, employee_id: str) -> list[dict[str, Any]]:
+    """The employee's notes, newest meeting first, each with an excerpt and its commitments counted by review."""
+    require_access(principal, employee_id)
+    counts = store.review_counts(employee_id)
+    return [{"id": n.id, "meeting_date": n.meeting_date.isoformat(), "author_id": n.author_id, "status": n.status,
+             "created_at": n.created_at.isoformat(), "confirmed": n.confirmed_at is not None,
+             "excerpt": excerpt(n), "commitments": counts.get(n.id, dict.fromkeys(REVIEWS, 0))}
+            for n in store.list_notes(employee_id)]
+
+
 def note_view(store: Store, principal: Principal, note_id: str) -> dict[str, Any]:
     """The notes, their summary and every commitment (proposed, confirmed, rejected), each with its history."""
     note = _note(store, principal, note_id)
-    return {"note": note.model_dump(mode="json", exclude={"summary_json", "request_hash"}),
+    return {"note": _note_json(note),
             "summary": note.summary_json,
             "confirmed": note.confirmed_at is not None,
             "commitments": [with_history(store, c) for c in store.note_commitments(note_id)]}

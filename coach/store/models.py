@@ -166,6 +166,26 @@ class RefinementJob(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class MapActionProgressRow(Base):
+    """Where one action of a stored development map stands, with the evidence for it."""
+
+    __tablename__ = "map_action_progress"
+    __table_args__ = (
+        UniqueConstraint("map_id", "action_index"),
+        CheckConstraint("status IN ('not_started', 'in_progress', 'done', 'dropped')", name="status"),
+        CheckConstraint("action_index >= 0", name="action_index"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    map_id: Mapped[str] = mapped_column(ForeignKey("development_maps.id", ondelete="CASCADE"))
+    action_index: Mapped[int] = mapped_column(Integer)  # position in the map payload's `actions`
+    status: Mapped[str] = mapped_column(String(16), default="not_started")
+    evidence: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Not a foreign key: admin tokens update progress with no person behind them.
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class WebSession(Base):
     """A signed-in browser: the sha256 of its cookie, whom it stands for, its CSRF token and expiry."""
 

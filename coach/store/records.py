@@ -13,6 +13,8 @@ Review = Literal["proposed", "confirmed", "rejected"]
 NOTE_STATUSES: tuple[str, ...] = ("received", "summarized", "failed")
 COMMITMENT_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
 REVIEWS: tuple[str, ...] = ("proposed", "confirmed", "rejected")
+ActionStatus = Literal["not_started", "in_progress", "done", "dropped"]
+ACTION_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "done", "dropped")
 
 
 class _Record(BaseModel):
@@ -113,6 +115,17 @@ class MapRecord(_Record):
     created_by: str
     created_at: datetime
     payload: dict[str, Any]
+
+
+class ActionProgressRecord(_Record):
+    """Where one action of a stored development map stands."""
+
+    map_id: str
+    action_index: int = Field(description="Position of the action in the map's `actions`, from 0.")
+    status: ActionStatus
+    evidence: str | None = Field(None, description="What shows the progress, in the person's words.")
+    updated_at: datetime
+    updated_by: str | None = Field(None, description="Who set it: a person id, or 'admin'.")
 
 
 class CommitmentIn(BaseModel):

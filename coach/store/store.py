@@ -27,11 +27,11 @@ from sqlalchemy.pool import StaticPool
 from coach.errors import InvalidInput, NotFound, StorageUnavailable
 from coach.store.auth import PRINCIPAL_ROLES, Principal
 from coach.store.models import (
-    ApiToken, Commitment, CommitmentEventRow, DevelopmentMapRow, Note, Person, utcnow,
+    ApiToken, Commitment, CommitmentEventRow, DevelopmentMapRow, MapActionProgressRow, Note, Person, utcnow,
 )
 from coach.store.records import (
-    COMMITMENT_STATUSES, REVIEWS, CommitmentEvent, CommitmentIn, CommitmentRecord, MapRecord, NoteRecord, PersonRecord,
-    TokenRecord,
+    ACTION_STATUSES, COMMITMENT_STATUSES, REVIEWS, ActionProgressRecord, CommitmentEvent, CommitmentIn,
+    CommitmentRecord, MapRecord, NoteRecord, PersonRecord, TokenRecord,
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -40,6 +40,7 @@ PERSON_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID_CHARS = 64
 MAX_KEY_CHARS = 200
 MAX_PAGE = 200
+MAX_EVIDENCE_CHARS = 2000
 EDITABLE = ("owner", "action", "due", "success_indicator", "owner_role")
 _NO_DUE = date(9999, 12, 31)  # sorts commitments without a due date last, in SQLite and PostgreSQL alike
 _LAST_USED_EVERY_S = 60  # last-used time is written at most once a minute per token: no write per request
@@ -431,8 +432,19 @@ class Store:
         """An employee's notes, newest meeting first."""
         with self._session() as session:
             rows = session.scalars(select(Note).where(Note.employee_id == employee_id)
-                                   .order_by(Note.meeting_date.desc(), Note.created_at.desc()))
+                                   .order_by(Note.meeting_date.desc(), Note.created_at.desc(), Note.id))
             return [self._note_record(r) for r in rows]
+
+    def review_counts(self, employee_id: str) -> dict[str, dict[str, int]]:
+        """Per note of the employee, how many commitments are proposed, confirmed and rejected (one query)."""
+        query = (select(Commitment.note_id, Commitment.review, func.count())
+                 .where(Commitment.employee_id == employee_id, Commitment.note_id.is_not(None))
+                 .group_by(Commitment.note_id, Commitment.review))
+        counts: dict[str, dict[str, int]] = {}
+        with self._session() as session:
+            for note_id, review, n in session.execute(query):
+                counts.setdefault(note_id, dict.fromkeys(REVIEWS, 0))[review] = n
+        return counts
 
     def mark_note_summarized(self, note_id: str, summary_json: dict[str, Any],
                              commitments: list[dict[str, Any]]) -> list[str]:
@@ -698,6 +710,43 @@ class Store:
             rows = session.scalars(select(DevelopmentMapRow).where(DevelopmentMapRow.employee_id == employee_id)
                                    .order_by(DevelopmentMapRow.created_at.desc(), DevelopmentMapRow.id))
             return [MapRecord.model_validate(r) for r in rows]
+
+    def get_map(self, map_id: str) -> MapRecord:
+        """The map, or NotFound naming map_id."""
+        with self._session() as session:
+            return MapRecord.model_validate(self._get(session, DevelopmentMapRow, map_id, "map_id"))
+
+    def set_action_progress(self, map_id: str, action_index: int, status: str, evidence: str | None,
+                            by_person_id: str | None) -> ActionProgressRecord:
+        """Set where one action of the map stands (the index is its position in the map's `actions`)."""
+        if status not in ACTION_STATUSES:
+            raise InvalidInput(f"status: must be one of {', '.join(ACTION_STATUSES)}, got '{status}'", field="status")
+        if evidence is not None and len(evidence) > MAX_EVIDENCE_CHARS:
+            raise InvalidInput(f"evidence: at most {MAX_EVIDENCE_CHARS} characters, got {len(evidence)}",
+                               field="evidence")
+        with self._session(write=True) as session:
+            # Locked: two updates of the same action (PostgreSQL) take turns instead of both inserting a row.
+            dev_map = self._get(session, DevelopmentMapRow, map_id, "map_id", lock=True)
+            count = len(dev_map.payload.get("actions") or [])
+            if not 0 <= action_index < count:
+                allowed = f"0 to {count - 1}" if count else "none: the map has no actions"
+                raise InvalidInput(f"action_index: must be {allowed}, got {action_index}", field="action_index")
+            row = session.scalars(select(MapActionProgressRow).where(
+                MapActionProgressRow.map_id == map_id, MapActionProgressRow.action_index == action_index)).first()
+            if row is None:
+                row = MapActionProgressRow(map_id=map_id, action_index=action_index)
+                session.add(row)
+            row.status, row.evidence, row.updated_at, row.updated_by = status, evidence, utcnow(), by_person_id
+            session.flush()
+            return ActionProgressRecord.model_validate(row)
+
+    def action_progress(self, map_id: str) -> dict[int, ActionProgressRecord]:
+        """The progress recorded for the map's actions, by action index (actions never updated are absent)."""
+        with self._session() as session:
+            self._get(session, DevelopmentMapRow, map_id, "map_id")
+            rows = session.scalars(select(MapActionProgressRow).where(MapActionProgressRow.map_id == map_id)
+                                   .order_by(MapActionProgressRow.action_index))
+            return {r.action_index: ActionProgressRecord.model_validate(r) for r in rows}
 
     # --- helpers ---------------------------------------------------------------------------------------------
 
