@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -9,7 +10,10 @@ from coach.questions.checker import check_question
 from coach.engine import Engine
 from coach.errors import UnknownRole
 from coach.knowledge import STAGES
-from coach.questions.arc import OpenCommitment, QuestionRequest, plan_arc, suggest_questions
+from coach.questions import arc
+from coach.questions.arc import (
+    MAX_ALTERNATIVES, NEAR_DUPLICATE, OpenCommitment, QuestionRequest, plan_arc, suggest_questions,
+)
 
 
 def priya(**overrides: object) -> QuestionRequest:
@@ -101,3 +105,46 @@ def test_open_commitments_name_their_owner(engine: Engine, commitment: OpenCommi
     assert follow_ups, [q.text for q in result.questions]
     assert all(any(e in text for e in expected) for text in follow_ups), follow_ups
     assert not any(n in text for text in follow_ups for n in never), follow_ups
+
+
+@pytest.mark.parametrize("request_", [
+    priya(),
+    priya(count=15, open_commitments=[OpenCommitment(action="Shadow two product discovery interviews", owner="Priya")]),
+    priya(aspiration="", context="", count=6),
+], ids=["priya", "long-with-commitment", "discovery"])
+def test_alternatives_are_checked_unchosen_questions_of_the_arcs_stages(engine: Engine,
+                                                                      request_: QuestionRequest) -> None:
+    result = suggest_questions(engine, request_)
+    stages = {q.stage for q in result.questions}
+    assert result.alternatives and {a.stage for a in result.alternatives} <= stages
+    per_stage = {s: [a for a in result.alternatives if a.stage == s] for s in stages}
+    assert all(len(found) <= MAX_ALTERNATIVES for found in per_stage.values())
+    assert sum(len(found) == MAX_ALTERNATIVES for found in per_stage.values()) >= 2  # the bank has enough to offer
+    chosen_ids = {q.sources[0] for q in result.questions}
+    chosen_texts = {q.text for q in result.questions}
+    vectors = [np.asarray(engine.embeddings.embed_query(q.text)) for q in result.questions]
+    for alt in result.alternatives:
+        assert alt.sources[0] in engine.knowledge.questions and alt.sources[0] not in chosen_ids
+        assert engine.knowledge.questions[alt.sources[0]].stage == alt.stage
+        assert alt.text not in chosen_texts and "{" not in alt.text and alt.rationale
+        assert check_question(alt.text).ok, alt.text
+        vector = np.asarray(engine.embeddings.embed_query(alt.text))
+        assert all(float(vector @ v) < NEAR_DUPLICATE for v in vectors), alt.text
+    assert len({a.sources[0] for a in result.alternatives}) == len(result.alternatives)
+
+
+def test_alternatives_leave_the_chosen_arc_unchanged(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    request = priya(count=12, open_commitments=[OpenCommitment(action="Shadow two product discovery interviews")])
+    with_alternatives = suggest_questions(engine, request)
+    monkeypatch.setattr(arc, "MAX_ALTERNATIVES", 0)
+    without = suggest_questions(engine, request)
+    assert without.alternatives == [] and with_alternatives.alternatives
+    assert with_alternatives.model_dump(exclude={"alternatives"}) == without.model_dump(exclude={"alternatives"})
+
+
+def test_alternatives_are_personalised_like_the_chosen_ones(engine: Engine) -> None:
+    result = suggest_questions(engine, priya(count=10))
+    gap_names = {engine.knowledge.competencies[g].name for g in result.focus_gaps}
+    with_gap = [a for a in result.alternatives if "competency" in a.personalised_with]
+    assert with_gap and all(any(name.lower() in a.text.lower() for name in gap_names) for a in with_gap)
+    assert any(result.target_role.title in a.text for a in result.alternatives if "target_role" in a.personalised_with)

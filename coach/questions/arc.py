@@ -22,6 +22,7 @@ STAGE_WEIGHTS = {"reflect": 1.5, "aspire": 1.4, "explore": 1.2, "gaps": 1.6, "su
 SHORT_ARCS = {3: ("reflect", "aspire", "commit"), 4: ("reflect", "aspire", "gaps", "commit"),
               5: ("reflect", "aspire", "gaps", "support", "commit")}
 NEAR_DUPLICATE = 0.86  # cosine similarity above which two questions ask the same thing
+MAX_ALTERNATIVES = 3  # per stage: enough to swap a question, few enough to read at a glance
 PERSONAL_SLOTS = ("target_role", "competency", "context", "commitment")
 MAX_TEXT = 4000
 
@@ -77,6 +78,10 @@ class QuestionSet(BaseModel):
     context_topic: str | None = Field(default=None, description="The main thing the recent context names.")
     context_topics: list[str] = Field(default_factory=list, description="Every topic the questions pick up, best first.")
     llm_rejected: str | None = None
+    alternatives: list[SuggestedQuestion] = Field(
+        default_factory=list,
+        description=f"Up to {MAX_ALTERNATIVES} further questions per stage of the arc, best first, to swap for a "
+                    "chosen one of the same stage; filled and checked like the chosen ones, none repeats them.")
 
 
 def plan_arc(count: int, *, discovery: bool = False) -> list[str]:
@@ -217,8 +222,9 @@ def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
     arc = plan_arc(request.count, discovery=discovery)
     profile = " ".join(filter(None, [request.aspiration, request.context, target.title if target else "",
                                      " ".join(g.competency for g in gaps)])) or current.title
-    picked = _pick(engine, arc, request, slots, profile, discovery)
-    return QuestionSet(questions=picked, current_role=role_ref(current), target_role=role_ref(target) if target else None,
+    picked, alternatives = _pick(engine, arc, request, slots, profile, discovery)
+    return QuestionSet(questions=picked, alternatives=alternatives, current_role=role_ref(current),
+                       target_role=role_ref(target) if target else None,
                        focus_gaps=[g.competency_id for g in gaps],
                        context_topic=topics[0] if topics else None, context_topics=topics)
 
@@ -253,33 +259,80 @@ def _candidates(engine: Engine, stage: str, request: QuestionRequest, slots: _Sl
     return scored
 
 
+_State = tuple[int, int, int]
+
+
+def _state(slots: _Slots) -> _State:
+    return slots.next_gap, slots.next_commitment, slots.next_topic
+
+
+def _restore(slots: _Slots, state: _State) -> None:
+    slots.next_gap, slots.next_commitment, slots.next_topic = state
+
+
 def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slots, profile: str,
-          discovery: bool) -> list[SuggestedQuestion]:
+          discovery: bool) -> tuple[list[SuggestedQuestion], list[SuggestedQuestion]]:
+    """The chosen arc, then the alternatives per stage (see _alternatives)."""
     chosen: list[SuggestedQuestion] = []
     vectors: list[np.ndarray] = []
     used: set[str] = set()
     per_stage: dict[str, list[tuple[float, Question]]] = {}
+    stage_start: dict[str, _State] = {}  # slot counters when each stage's first question was filled
     topic_cap = min(len(slots.topics), 1 if len(arc) < 8 else 2)
     for stage in arc:
         if stage not in per_stage:
             per_stage[stage] = _candidates(engine, stage, request, slots, profile, discovery)
+            stage_start[stage] = _state(slots)
         for _, question in per_stage[stage]:
             if question.id in used or "context" in question.slots and slots.next_topic >= topic_cap:
                 continue  # each topic is named once, and a short arc names one: more reads as a script
-            state = (slots.next_gap, slots.next_commitment, slots.next_topic)
+            state = _state(slots)
             text, ids, values = slots.fill(question)
             if not check_question(text).ok:
-                slots.next_gap, slots.next_commitment, slots.next_topic = state
+                _restore(slots, state)
                 continue
             vector = np.asarray(engine.embeddings.embed_query(text))
             if any(float(vector @ other) >= NEAR_DUPLICATE for other in vectors):
-                slots.next_gap, slots.next_commitment, slots.next_topic = state
+                _restore(slots, state)
                 continue
             used.add(question.id)
             vectors.append(vector)
             chosen.append(_suggestion(question, text, ids, values, slots, request))
             break
-    return chosen
+    alternatives = _alternatives(engine, per_stage, stage_start, used, vectors, slots, request, topic_cap)
+    return chosen, alternatives
+
+
+def _alternatives(engine: Engine, per_stage: dict[str, list[tuple[float, Question]]],
+                  stage_start: dict[str, _State], used: set[str], vectors: list[np.ndarray], slots: _Slots,
+                  request: QuestionRequest, topic_cap: int) -> list[SuggestedQuestion]:
+    """Up to MAX_ALTERNATIVES unchosen candidates per stage, filled from the counters that stage started with.
+
+    They pass the same checks as the chosen ones and are no near-duplicate of a chosen one or of each other; the
+    counters are put back afterwards, so nothing about the chosen arc changes.
+    """
+    final = _state(slots)
+    found: list[SuggestedQuestion] = []
+    for stage, candidates in per_stage.items():
+        seen = list(vectors)
+        count = 0
+        for _, question in candidates:
+            if count >= MAX_ALTERNATIVES:
+                break
+            if question.id in used or "context" in question.slots and stage_start[stage][2] >= topic_cap:
+                continue
+            _restore(slots, stage_start[stage])
+            text, ids, values = slots.fill(question)
+            if not check_question(text).ok:
+                continue
+            vector = np.asarray(engine.embeddings.embed_query(text))
+            if any(float(vector @ other) >= NEAR_DUPLICATE for other in seen):
+                continue
+            seen.append(vector)
+            found.append(_suggestion(question, text, ids, values, slots, request))
+            count += 1
+    _restore(slots, final)
+    return found
 
 
 def _suggestion(question: Question, text: str, ids: list[str], values: dict[str, str], slots: _Slots,
