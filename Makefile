@@ -10,7 +10,7 @@ COACH_HOST ?= 127.0.0.1
 COACH_PORT ?= 8000
 export COACH_HOST COACH_PORT
 
-.PHONY: install install-test run test test-fast postgres index eval bench clean
+.PHONY: install install-test run test test-fast postgres chromium screenshots index eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ run: index
 	$(BIN)/coach setup-local
 	$(BIN)/coach serve --host $(COACH_HOST) --port $(COACH_PORT)
 
-test: install-test postgres
+test: install-test postgres chromium
 	$(BIN)/python -m pytest -q
 
 # The quick loop: skips tests marked slow (server processes, llama.cpp, the full eval ratchets).
@@ -51,6 +51,17 @@ postgres:
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo "installing PostgreSQL for the tests" && \
 	    { apt-get install -y -qq postgresql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; }; } || \
 	  echo "no PostgreSQL server binaries: the PostgreSQL and multi-server tests will be skipped"
+
+# The browser tests drive Debian's Chromium with Playwright (Playwright's own browser download needs the internet).
+chromium:
+	@command -v chromium >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo "installing Chromium for the browser tests" && \
+	    { apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
+	  echo "no Chromium: the browser tests will be skipped"
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: install-test chromium
+	COACH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_web_browser.py
 
 eval: install
 	$(BIN)/coach eval all

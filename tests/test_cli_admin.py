@@ -117,3 +117,21 @@ def test_make_run_honours_coach_port(how: str) -> None:
     args = ["make", "-n", "run"] + (["COACH_PORT=9123", "COACH_HOST=0.0.0.0"] if how == "arg" else [])
     out = subprocess.run(args, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True).stdout
     assert "serve --host 0.0.0.0 --port 9123" in out
+
+
+def test_signin_link_signs_in_once_and_setup_local_prints_links(cli_env: Path, engine) -> None:  # noqa: ANN001, F811
+    from coach.store.web import redeem_signin_code
+
+    runner = EngineRunner(engine)
+    setup = runner.invoke(app, ["setup-local"])
+    assert setup.exit_code == 0 and setup.stdout.count("/signin/link?code=csi_") == 3
+    made = _json(runner, "signin-link", "--role", "manager", "--person", "daniel-kim", "--minutes", "5")
+    code = made["url"].split("code=")[1]
+    store = Store(get_settings().resolved_database_url)
+    principal = redeem_signin_code(store, code)
+    assert principal is not None and principal.person_id == "daniel-kim" and "lena-fischer" in principal.reports
+    assert redeem_signin_code(store, code) is None  # one time only
+    missing = runner.invoke(app, ["signin-link", "--role", "employee", "--person", "nobody"])
+    assert missing.exit_code == 2 and "person: no person 'nobody'" in missing.output
+    too_long = runner.invoke(app, ["signin-link", "--role", "admin", "--minutes", "999999"])
+    assert too_long.exit_code == 2 and "minutes: from 1 to 10080" in too_long.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from datetime import timedelta
 
 import httpx
@@ -73,7 +74,7 @@ def test_sign_in_form_needs_its_own_csrf_token(api) -> None:
 
 def test_sign_out_ends_the_session(api, store) -> None:
     client, csrf = _signed_in(api, store)
-    with client:
+    with closing(client):
         assert client.post("/signout", data={"csrf": csrf}).url.path == "/signin"
         assert client.get("/team", follow_redirects=False).status_code == 303
 
@@ -96,7 +97,7 @@ def test_next_never_leaves_the_site(api) -> None:
 ])
 def test_every_form_refuses_a_missing_or_forged_csrf_token(api, store, path: str, data: dict) -> None:
     client, _ = _signed_in(api, store)
-    with client:
+    with closing(client):
         for forged in ({}, {"csrf": "forged"}):
             refused = client.post(path, data={**data, **forged})
             assert refused.status_code == 403 and "This form has expired" in refused.text
@@ -105,7 +106,7 @@ def test_every_form_refuses_a_missing_or_forged_csrf_token(api, store, path: str
 
 def test_access_rules_are_the_apis(api, store) -> None:
     client, _ = _signed_in(api, store, "employee", "priya-raman")
-    with client:
+    with closing(client):
         for path in ("/people/lena-fischer", "/people/lena-fischer/map", "/people/lena-fischer/paths",
                      "/people/lena-fischer/notes/new", "/people/priya-raman/prepare", "/team"):
             page = client.get(path)
@@ -113,14 +114,14 @@ def test_access_rules_are_the_apis(api, store) -> None:
             assert "Traceback" not in page.text and "<h1>Not yours to see</h1>" in page.text
         assert client.get("/people/priya-raman").status_code == 200
     manager, _ = _signed_in(api, store)  # daniel-kim manages lena-fischer, not priya-raman
-    with manager:
+    with closing(manager):
         assert manager.get("/people/lena-fischer").status_code == 200
         assert manager.get("/people/priya-raman").status_code == 403
 
 
 def test_notes_with_an_error_come_back_with_the_text_and_the_reason(api, store) -> None:
     client, csrf = _signed_in(api, store)
-    with client:
+    with closing(client):
         text = "Lena will send the slides by Friday. " * 1000  # over the 20,000-character limit
         page = client.post("/people/lena-fischer/notes", data={
             "csrf": csrf, "notes": text, "meeting_date": "2026-11-30", "manager": "Daniel Kim",
@@ -135,7 +136,7 @@ def test_notes_with_an_error_come_back_with_the_text_and_the_reason(api, store) 
 
 def test_the_same_form_sent_twice_files_the_notes_once(api, store) -> None:
     client, csrf = _signed_in(api, store)
-    with client:
+    with closing(client):
         form = {"csrf": csrf, "notes": "Lena will book the architecture review by Friday.",
                 "meeting_date": "2026-11-29", "manager": "Daniel Kim", "employee": "Lena Fischer",
                 "author": "manager", "key": "double-click-1"}

@@ -105,6 +105,31 @@ def token_revoke(token_id: int = typer.Argument(..., help="The id from `coach to
     emit({"revoked": token_id}, as_json, f"token {token_id} revoked")
 
 
+def _signin_url(settings: Settings, code: str) -> str:
+    return f"http://{settings.host}:{settings.port}/signin/link?code={code}"
+
+
+@app.command("signin-link")
+def signin_link(role: str = typer.Option(..., help="admin | manager | employee"),
+                person: Optional[str] = typer.Option(None, help="Person id (required for manager and employee)."),
+                minutes: Optional[int] = typer.Option(None, help="How long the link works (default "
+                                                                 "COACH_SIGNIN_LINK_MINUTES, 60)."),
+                as_json: bool = JsonOpt) -> None:
+    """Print a one-time link that signs a person in to the web app (used once, then it stops working)."""
+    from coach.store.web import create_signin_code
+
+    settings = get_settings()
+    try:
+        valid = minutes if minutes is not None else settings.signin_link_minutes
+        if not 1 <= valid <= 7 * 24 * 60:
+            raise InvalidInput("minutes: from 1 to 10080 (a week)", field="minutes")
+        code = create_signin_code(_store(settings), role, person, valid_for=timedelta(minutes=valid))
+    except CoachError as exc:
+        fail(exc, as_json)
+    url = _signin_url(settings, code)
+    emit({"url": url, "role": role, "person": person, "minutes": valid}, as_json, url)
+
+
 @notes_app.command("retry")
 def notes_retry(ctx: typer.Context, note_id: str = typer.Argument(..., help="A note id (see `coach doctor`)."),
                 as_json: bool = JsonOpt) -> None:
@@ -138,11 +163,31 @@ def setup_local() -> None:
     url = f"http://{settings.host}:{settings.port}"
     typer.echo(f"""
 Coach is starting on {url}
+  web app:      open a sign-in link below (each works once, for {settings.signin_link_minutes} minutes; make more
+                with `coach signin-link --role manager --person ID`)
+{_demo_links(settings, store)}
   API docs:     {url}/docs
   health:       {url}/health
-  admin token:  {token}   (also in {token_file})
+  admin token:  {token}   (also in {token_file}; paste it at {url}/signin)
   try:          curl -s -H "Authorization: Bearer {token}" "{url}/v1/roles/data-analyst/paths?interests=customers"
 """)
+
+
+def _demo_links(settings: Settings, store) -> str:  # noqa: ANN001
+    """Sign-in links for the admin and, with the sample people, a manager and one of their reports."""
+    from coach.store.web import create_signin_code
+
+    valid = timedelta(minutes=settings.signin_link_minutes)
+    people = [("admin", None, "as admin")]
+    manager = store.get_person("daniel-kim")
+    if manager is not None:
+        people.append(("manager", manager.id, f"as {manager.name} (manager)"))
+        reports = sorted(store.reports_of(manager.id, transitive=False))
+        if reports:
+            report = store.get_person(reports[0])
+            people.append(("employee", report.id, f"as {report.name} (employee)"))
+    return "\n".join(f"    {label:<28} {_signin_url(settings, create_signin_code(store, role, person, valid_for=valid))}"
+                     for role, person, label in people)
 
 
 def _mask(name: str, value: object) -> str:
