@@ -69,6 +69,7 @@ eval: install
 bench: install
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf .coach evals/results/*.json

@@ -178,3 +178,24 @@ def test_agenda_swap_remove_and_add_keep_the_stage_order() -> None:
     removed = agenda.remove(added, 1)
     assert len(removed["questions"]) == 2 and all(not q.get("own") for q in removed["alternatives"])
     assert agenda.agenda_text(added, "Lena").splitlines()[2] == "1. What went well?"
+
+
+def test_admin_reindexes_from_the_knowledge_page_and_sees_it_finish(api, store) -> None:  # noqa: ANN001
+    import time
+
+    client, csrf = _signed_in(api, store, "admin", None)
+    with closing(client):
+        assert "Engineering Manager" in client.get("/knowledge").text
+        started = client.post("/knowledge/reindex", data={"csrf": csrf})
+        assert started.url.path == "/knowledge/reindex"
+        deadline = time.monotonic() + 120
+        page = started
+        while "Done in" not in page.text and "failed" not in page.text:
+            assert time.monotonic() < deadline, page.text
+            assert 'http-equiv="refresh"' in page.text  # the page refreshes itself while it runs, no script needed
+            time.sleep(0.5)
+            page = client.get("/knowledge/reindex")
+        assert "Done in" in page.text and "0 added" in page.text  # nothing changed: nothing embedded again
+    manager, csrf = _signed_in(api, store)
+    with closing(manager):
+        assert manager.post("/knowledge/reindex", data={"csrf": csrf}).status_code == 403

@@ -161,6 +161,14 @@ def test_keyboard_and_phone_width(browser, api, store) -> None:  # noqa: F811
         overflow = small.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px"
     screenshot(small, "phone-paths")
+    # Reading needs no script: the same pages with JavaScript off.
+    no_js = browser.new_context(base_url=api.base_url, java_script_enabled=False)
+    no_js.add_cookies(page.context.cookies())
+    plain = no_js.new_page()
+    plain.goto("/people/lena-fischer")
+    assert plain.get_by_role("heading", name="Lena Fischer").is_visible()
+    plain.goto("/people/lena-fischer/paths")
+    assert plain.locator("svg.chart").count() == 1 and plain.locator("main ol > li").count() >= 1
 
 
 def test_no_serious_or_critical_accessibility_violations(browser, api, store) -> None:  # noqa: F811

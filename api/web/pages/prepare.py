@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from api.deps import EngineDep, StoreDep
 from api.web.render import page
 from api.web.session import WebUser, WebUserDep, check_csrf
+from coach.engine import Engine
 from coach.errors import Forbidden, NotFound
 from coach.questions import agenda
 from coach.questions.arc import QuestionRequest
@@ -92,10 +93,21 @@ def _agenda(store: Store, user: WebUser, agenda_id: str) -> tuple[AgendaRecord, 
     return record, _preparer(store, user, record.employee_id)
 
 
+def source_names(engine: Engine) -> dict[str, str]:
+    """What a question's source ids mean to a manager: role titles, competency names, the question bank."""
+    k = engine.knowledge
+    names = {qid: "the question bank" for qid in k.questions}
+    names.update({rid: f"role: {role.title}" for rid, role in k.roles.items()})
+    names.update({cid: f"competency: {c.name}" for cid, c in k.competencies.items()})
+    return names
+
+
 @router.get("/agendas/{agenda_id}", response_class=HTMLResponse)
-def agenda_page(request: Request, agenda_id: str, store: StoreDep, user: WebUserDep, print: bool = False) -> Response:
+def agenda_page(request: Request, agenda_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep,
+                print: bool = False) -> Response:
     record, person = _agenda(store, user, agenda_id)
     return page(request, "agenda_print.html" if print else "agenda.html", user=user, a=record, person=person,
+                sources=source_names(engine),
                 text=agenda.agenda_text(record.payload, person.name), types=TYPES,
                 alternatives_for=agenda.alternatives_for, stages=agenda.STAGES)
 
