@@ -199,3 +199,29 @@ def test_admin_reindexes_from_the_knowledge_page_and_sees_it_finish(api, store) 
     manager, csrf = _signed_in(api, store)
     with closing(manager):
         assert manager.post("/knowledge/reindex", data={"csrf": csrf}).status_code == 403
+
+
+def test_the_models_extra_commitments_can_be_added_from_the_draft(api, store) -> None:  # noqa: ANN001
+    from coach.store.jobs import create_job, update_job
+
+    with api.client("manager") as c:
+        made = c.post("/v1/summaries", json={
+            "employee_id": "lena-fischer", "meeting_date": "2026-11-20",
+            "notes": "Lena will draft the on-call rota by Friday.\nWe also talked about the offsite.",
+            "participants": [{"name": "Daniel Kim", "role": "manager"}, {"name": "Lena Fischer", "role": "employee"}]})
+        assert made.status_code == 200, made.text
+    note_id = made.json()["note_id"]
+    job = create_job(store, note_id, "lena-fischer")
+    client, csrf = _signed_in(api, store)
+    with closing(client):
+        assert "reading these notes in the background (queued)" in client.get(f"/notes/{note_id}").text
+        extra = {"owner": "Daniel Kim", "action": "Book the offsite venue", "due": "2026-12-01",
+                 "success_indicator": None, "evidence": "We also talked about the offsite."}
+        known = {**made.json()["commitments"][0]}
+        update_job(store, job.id, "done", summary_json={"commitments": [known, extra]})
+        page = client.get(f"/notes/{note_id}")
+        assert "The model found 1 commitment the draft does not have" in page.text
+        added = client.post(f"/notes/{note_id}/commitments", data={
+            "csrf": csrf, "action": "Book the offsite venue", "owner": "Daniel Kim", "due": "2026-12-01",
+            "success_indicator": ""})
+        assert "Book the offsite venue" in added.text and "The model found nothing the draft does not" in added.text

@@ -12,6 +12,7 @@ from typing import Any
 from coach.errors import Forbidden, InvalidInput
 from coach.followup.service import check_text, owner_role
 from coach.store.auth import Principal, require_access
+from coach.store.jobs import latest_job_for_note
 from coach.store.records import REVIEWS, CommitmentEvent, CommitmentRecord, NoteRecord
 from coach.store.store import Store
 
@@ -146,3 +147,16 @@ def confirm_note(store: Store, principal: Principal, note_id: str) -> list[Commi
     """Confirm a summary: its proposed commitments become tracked, except the ones the principal may not confirm."""
     _note(store, principal, note_id)
     return store.confirm_note(note_id, _who(principal), may_confirm=lambda role: acts_for(principal, role))
+
+
+def model_suggestions(store: Store, principal: Principal, note_id: str) -> dict[str, Any] | None:
+    """The LLM refinement of a note, for the person reviewing the draft: its status, and when done the commitments
+    the model found that the draft does not have yet (each can be added as it is or edited first)."""
+    _note(store, principal, note_id)
+    job = latest_job_for_note(store, note_id)
+    if job is None:
+        return None
+    have = {" ".join(c.action.lower().split()) for c in store.note_commitments(note_id)}
+    extra = [c for c in ((job.summary_json or {}).get("commitments") or [])
+             if " ".join(str(c.get("action", "")).lower().split()) not in have]
+    return {"status": job.status, "reason": job.reason, "created_at": job.created_at, "commitments": extra}

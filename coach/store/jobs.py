@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from coach.store.models import RefinementJob, utcnow
 from coach.store.store import Store
@@ -44,6 +45,14 @@ def get_job(store: Store, job_id: str) -> JobRecord:
     """The job, or NotFound naming job_id."""
     with store._session() as session:
         return JobRecord.model_validate(Store._get(session, RefinementJob, job_id, "job_id"))
+
+
+def latest_job_for_note(store: Store, note_id: str) -> JobRecord | None:
+    """The newest refinement job of a note, or None when no LLM was asked."""
+    with store._session() as session:
+        row = session.scalars(select(RefinementJob).where(RefinementJob.note_id == note_id)
+                              .order_by(RefinementJob.created_at.desc()).limit(1)).first()
+        return JobRecord.model_validate(row) if row is not None else None
 
 
 def update_job(store: Store, job_id: str, status: JobStatus, *, reason: str | None = None,

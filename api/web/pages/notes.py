@@ -115,7 +115,7 @@ def note_page(request: Request, note_id: str, store: StoreDep, user: WebUserDep)
     view = review.note_view(store, user.principal, note_id)
     person = store.get_person(view["note"]["employee_id"])
     return page(request, "note.html", user=user, v=view, person=person, mailto=_mailto(view, store),
-                acts_for=review.acts_for)
+                acts_for=review.acts_for, model=review.model_suggestions(store, user.principal, note_id))
 
 
 def _back(note_id: str) -> Response:
