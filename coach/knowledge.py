@@ -26,7 +26,7 @@ RESOURCE_CATEGORY: dict[str, str] = {
     "mentoring": "relationships", "shadowing": "relationships", "community": "relationships",
     "course": "training", "workshop": "training", "reading": "training", "certification": "training",
 }
-QUESTION_SLOTS = frozenset({"name", "current_role", "target_role", "competency", "context", "commitment"})
+QUESTION_SLOTS = frozenset({"name", "current_role", "target_role", "competency", "context", "commitment", "concern"})
 _SLOT_RE = re.compile(r"\{([a-z_]+)\}")
 
 

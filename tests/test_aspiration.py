@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.growth.aspiration import split_aspiration
+from coach.growth.aspiration import aspiration_kind, said_back, split_aspiration
 from coach.engine import Engine
 from coach.growth.paths import rank_target_roles
 
@@ -52,3 +52,29 @@ def test_saying_no_to_managing_people_keeps_management_roles_down(engine: Engine
                                                 "managing people", top=3)
     assert ranked[0].id == "staff-engineer"
     assert all(engine.knowledge.roles[c.id].track == "ic" for c in ranked)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("engineering manager within 18 months", "clear"),
+    ("I want to move toward product management", "clear"),
+    ("Honestly I'm tired. Not sure what's next", "exploring"),
+    ("I don't really know what I want", "exploring"),
+    ("Torn between team lead and staying technical", "torn"),
+    ("weighing a move to product against going deeper in data", "torn"),
+    ("I miss building things; thinking about going back to IC", "stepping-back"),
+    ("I'd like to step back from managing", "stepping-back"),
+    ("happy where I am, I want to get better at what I do", "staying"),
+    ("", "none"),
+    ("🚀🚀🚀", "none"),
+])
+def test_the_kind_of_aspiration(text: str, kind: str) -> None:
+    assert aspiration_kind(text) == kind
+
+
+def test_fears_are_kept_apart_and_said_back_in_second_person() -> None:
+    parts = split_aspiration("Lead a small team within a year, but I'm scared of losing touch with the code")
+    assert parts.wanted == "Lead a small team within a year"
+    assert [said_back(c) for c in parts.concerns] == ["you're scared of losing touch with the code"]
+    worried = split_aspiration("I want to be a PM; worried I lack the business side")
+    assert [said_back(c) for c in worried.concerns] == ["you're worried you lack the business side"]
+    assert split_aspiration("more people stuff, less code").concerns == ()

@@ -148,3 +148,23 @@ def test_alternatives_are_personalised_like_the_chosen_ones(engine: Engine) -> N
     with_gap = [a for a in result.alternatives if "competency" in a.personalised_with]
     assert with_gap and all(any(name.lower() in a.text.lower() for name in gap_names) for a in with_gap)
     assert any(result.target_role.title in a.text for a in result.alternatives if "target_role" in a.personalised_with)
+
+
+def test_an_unsure_person_gets_no_target_and_a_voiced_fear_is_taken_up_once(engine) -> None:  # noqa: ANN001
+    from coach.questions.arc import QuestionRequest, suggest_questions
+
+    unsure = suggest_questions(engine, QuestionRequest(
+        name="Sam", role="customer-success-manager", count=8,
+        aspiration="Honestly I'm tired. Not sure what's next, maybe analytics, maybe something else"))
+    assert unsure.target_role is None  # candidate directions are for the person to explore, not a plan
+    assert any(q.stage == "explore" for q in unsure.questions)
+    torn = suggest_questions(engine, QuestionRequest(name="Ana", role="senior-software-engineer", count=8,
+                                                     aspiration="Torn between team lead and staying technical"))
+    assert torn.target_role is None
+    scared = suggest_questions(engine, QuestionRequest(
+        name="Lena", role="senior-software-engineer", count=8,
+        aspiration="Lead a small team within a year, but I'm scared of losing touch with the code"))
+    taken_up = [q for q in scared.questions if "concern" in q.personalised_with]
+    assert len(taken_up) == 1 and "you're scared of losing touch with the code" in taken_up[0].text
+    assert "worry" in taken_up[0].rationale
+    assert scared.target_role is not None  # a clear move, with a fear beside it: the plan stays, the fear is heard

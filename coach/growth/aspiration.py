@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 # Clause breaks: sentence ends, semicolons, dashes, commas and "but"/"though" (where people turn).
 _CLAUSES = re.compile(r"(?<=[.!?;])\s+|\s+[-\u2013\u2014]+\s+|\n+|,\s*|\s+(?:but|though|tho|although|whereas)\s+",
@@ -33,23 +34,34 @@ _BACK_TO_WANTED = re.compile(r"\b(?:more like|more of|i want|i'd like|i would li
 _TURN = re.compile(r"\b(?:and|so i can|to)\s+(?=(?:get|be|do|go|move|start|spend|work|focus|take|own|lead|build|"
                    r"make|become|talk|help|run|drive|set|shape|decide|grow|coach|manage|design|write|ship)\b)",
                    re.IGNORECASE)
+# Fears and doubts ("scared of losing touch with the code"): a feeling to take up with care, never a wish to
+# search for (the words after "scared of" name what the person fears to lose, not where they want to go).
+_CONCERN = re.compile(
+    r"\b(?:scared|afraid|worried|worr(?:y|ies) (?:is|are)|nervous|anxious|terrified|fear(?:ful)?|"
+    r"concerned|uneasy|my worry|the worry|i worry)\b", re.IGNORECASE)
+_LEAD = re.compile(r"^(?:but|and|though|although|yet|so|also|still)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'&+-]+", re.IGNORECASE)
 MIN_WANTED_WORDS = 2
 
 
 @dataclass(frozen=True)
 class Aspiration:
-    """The wanted and unwanted parts of an aspiration, each as text for search."""
+    """The wanted and unwanted parts of an aspiration, each as text for search, and the fears voiced in it."""
 
     wanted: str
     unwanted: str
+    concerns: tuple[str, ...] = ()
 
 
 def split_aspiration(text: str) -> Aspiration:
     """The wanted part (the whole text when nothing is marked as unwanted) and the unwanted part."""
     wanted: list[str] = []
     unwanted: list[str] = []
+    concerns: list[str] = []
     for clause in filter(None, (c.strip() for c in _CLAUSES.split(text))):
+        if _CONCERN.search(clause):
+            concerns.append(_LEAD.sub("", clause).rstrip(".!?;"))
+            continue
         if _NOT_WANTED.search(clause) and not _BACK_TO_WANTED.search(clause[_NOT_WANTED.search(clause).end():]):
             unwanted.append(clause)
             continue
@@ -62,6 +74,58 @@ def split_aspiration(text: str) -> Aspiration:
         else:
             wanted.append(clause)
     kept = " ".join(w for w in wanted if w.strip())
-    if len(_WORD.findall(kept)) < MIN_WANTED_WORDS or not unwanted:
-        return Aspiration(wanted=text, unwanted=" ".join(unwanted))
-    return Aspiration(wanted=kept, unwanted=" ".join(unwanted))
+    if len(_WORD.findall(kept)) < MIN_WANTED_WORDS or not (unwanted or concerns):
+        return Aspiration(wanted=text, unwanted=" ".join(unwanted), concerns=tuple(concerns))
+    return Aspiration(wanted=kept, unwanted=" ".join(unwanted), concerns=tuple(concerns))
+
+
+AspirationKind = Literal["none", "clear", "exploring", "torn", "stepping-back", "staying"]
+# What kind of aspiration it is decides whether Coach may name a target: only a clear move (or a step back to
+# hands-on work) names one; someone unsure or torn is helped to explore, with candidate roles as open options.
+_TORN = re.compile(r"\btorn\b|\bcan'?t decide\b|\bdecid\w+ between\b|\bweighing\b|\b(?:between|either)\b.{2,80}\b(?:and|or)\b"
+                   r"|\bor (?:stay|keep|remain|go)\b|\bpart of me\b|\bon the fence\b", re.IGNORECASE)
+_STEP_BACK = re.compile(
+    r"\bstep(?:ping)? (?:back|down|sideways|away)\b|\bback to (?:being an? )?(?:ic\b|individual contributor|coding|"
+    r"hands[- ]on|building|the code)|\bmiss (?:building|coding|writing code|being hands[- ]on|hands[- ]on|the code|"
+    r"making things)\b|\bless (?:management|managing)\b|\bstop managing\b|\bgo back to\b", re.IGNORECASE)
+_STAYING = re.compile(
+    r"\bstay(?:ing)? (?:in|where|on|put|here)\b|\bhappy (?:where|in|with) (?:i am|my (?:current )?(?:role|job))\b|"
+    r"\bdeepen\b|\bget (?:even )?better at what i do\b|\bnot looking (?:to move|for a (?:move|change))\b|"
+    r"\bgrow (?:in|within) (?:my|the) (?:current )?(?:role|job)\b|\bmaster\b", re.IGNORECASE)
+_EXPLORING = re.compile(
+    r"\bnot sure\b|\bunsure\b|\bdon'?t (?:really )?know\b|\bno idea\b|\bno clue\b|\bfigur\w+ (?:it |things )?out\b|"
+    r"\bexplor\w*\b|\bopen to\b|\bsomething (?:new|different|else)\b|\bconfused\b|\blost\b|\bburn(?:ed|t)?[- ]?out\b|"
+    r"\btired\b|\bexhausted\b|\bstuck\b|\bwhat'?s next\b|\bno longer sure\b|\bquestion(?:ing)? whether\b|\bidk\b",
+    re.IGNORECASE)
+# First person to second, so the person's own words can be said back to them.
+_PRONOUNS = [(re.compile(p, re.IGNORECASE), r) for p, r in (
+    (r"\bI'm\b", "you're"), (r"\bI am\b", "you are"), (r"\bI've\b", "you've"), (r"\bI'd\b", "you'd"),
+    (r"\bI'll\b", "you'll"), (r"\bI\b", "you"), (r"\bmyself\b", "yourself"), (r"\bmy\b", "your"),
+    (r"\bmine\b", "yours"), (r"\bme\b", "you"), (r"\bim\b", "you're"))]
+_FEELING_FIRST = re.compile(r"^(?:a (?:bit|little) |quite |really |very |kind of |somewhat )?(?:scared|afraid|worried|"
+                            r"nervous|anxious|terrified|concerned|uneasy|fearful)\b", re.IGNORECASE)
+
+
+def aspiration_kind(text: str) -> AspirationKind:
+    """A clear move, exploring (unsure, tired, open), torn between options, stepping back, or staying and deepening."""
+    if not _WORD.search(text or ""):
+        return "none"
+    if _TORN.search(text):
+        return "torn"
+    if _STEP_BACK.search(text):
+        return "stepping-back"
+    if _STAYING.search(text):
+        return "staying"
+    if _EXPLORING.search(text):
+        return "exploring"
+    return "clear"
+
+
+def said_back(concern: str) -> str:
+    """A voiced fear in second person, to quote back: "I'm scared of losing touch" -> "you're scared of losing touch"."""
+    text = concern.strip().rstrip(".!?;:")
+    for pattern, replacement in _PRONOUNS:
+        text = pattern.sub(replacement, text)
+    if _FEELING_FIRST.search(text):
+        text = "you're " + text
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text

@@ -10,7 +10,7 @@ from statistics import median
 
 from pydantic import BaseModel, Field
 
-from coach.growth.aspiration import split_aspiration
+from coach.growth.aspiration import aspiration_kind, split_aspiration
 from coach.engine import Engine
 from coach.errors import InvalidInput
 from coach.growth.gaps import Gap, Rating, TrackMove, analyse_gaps, classify_move, distance, normalise_ratings
@@ -32,6 +32,10 @@ NEXT_LEVEL_BONUS = 0.25
 MANAGING_TASKS = re.compile(r"\b(manag\w*|direct reports|reports|people management|performance reviews|1:1s|"
                             r"one-on-ones|headcount|hiring|line management)\b", re.IGNORECASE)
 NO_REPORTS_PENALTY = 0.3
+# A step back to hands-on work ("I miss building things", "back to IC"): an individual-contributor role of the
+# person's own family at about their level, not a management role and not a junior one.
+STEP_BACK_BONUS = 0.25
+STEP_BACK_PENALTY = 0.3
 MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
 
 
@@ -296,6 +300,7 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
     hops = reachable(knowledge, current.id) if current else {}
     next_level = bool(NEXT_LEVEL_WORDS.search(aspiration))
     no_reports = bool(MANAGING_TASKS.search(split_aspiration(aspiration).unwanted))
+    stepping_back = current is not None and aspiration_kind(aspiration) == "stepping-back"
     scored: list[CandidateRole] = []
     for rid, similarity in fit.items():
         role = knowledge.roles[rid]
@@ -307,9 +312,16 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
             if rid in hops:
                 score += 0.15 / hops[rid]
                 reasons.append(f"{hops[rid]} step(s) from {current.title} on the role graph")
-            if role.level < current.level:
+            if role.level < current.level and not (stepping_back and role.level >= current.level - 1):
                 score -= 0.3
                 reasons.append(f"below the current level ({role.level} < {current.level})")
+            if stepping_back and role.track == "management":
+                score -= STEP_BACK_PENALTY
+                reasons.append("a management role, and the aspiration is a step back to hands-on work")
+            elif stepping_back and role.job_family == current.job_family and role.level >= current.level - 1:
+                score += STEP_BACK_BONUS
+                reasons.append(f"hands-on work in the {current.job_family or 'same'} family at about the current "
+                               "level, as a step back asks for")
             if role.job_family == current.job_family:
                 score += SAME_FAMILY_BONUS
                 reasons.append(f"in the same job family as {current.title}")

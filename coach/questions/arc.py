@@ -15,6 +15,7 @@ from coach.questions.context import extract_topics
 from coach.engine import Engine
 from coach.growth.gaps import Gap, analyse_gaps, normalise_ratings
 from coach.knowledge import STAGES, Question, Role
+from coach.growth.aspiration import aspiration_kind, said_back, split_aspiration
 from coach.growth.paths import RoleRef, rank_target_roles, role_ref
 
 ConversationType = Literal["career-check-in", "performance-review", "quarterly-reflection", "new-in-role"]
@@ -23,7 +24,7 @@ SHORT_ARCS = {3: ("reflect", "aspire", "commit"), 4: ("reflect", "aspire", "gaps
               5: ("reflect", "aspire", "gaps", "support", "commit")}
 NEAR_DUPLICATE = 0.86  # cosine similarity above which two questions ask the same thing
 MAX_ALTERNATIVES = 3  # per stage: enough to swap a question, few enough to read at a glance
-PERSONAL_SLOTS = ("target_role", "competency", "context", "commitment")
+PERSONAL_SLOTS = ("target_role", "competency", "context", "commitment", "concern")
 MAX_TEXT = 4000
 
 
@@ -108,8 +109,9 @@ class _Slots:
     """Values for the question-bank slots; competencies rotate so the arc covers several gaps."""
 
     def __init__(self, name: str, current: Role, target: Role | None, gaps: list[Gap], topics: list[str],
-                 commitments: list[OpenCommitment]) -> None:
+                 commitments: list[OpenCommitment], concerns: list[str] | None = None) -> None:
         self.name, self.current, self.target, self.gaps, self.topics = name, current, target, gaps, topics
+        self.concerns = concerns or []  # fears the person voiced, in second person, taken up once
         self.next_topic = 0
         self.commitments = sorted(commitments, key=lambda c: (not c.overdue, c.due or date.max))
         self.next_gap = 0
@@ -127,6 +129,8 @@ class _Slots:
             have.add("context")
         if self.commitments:
             have.add("commitment")
+        if self.concerns:
+            have.add("concern")
         return have
 
     def fill(self, question: Question) -> tuple[str, list[str], dict[str, str]]:
@@ -146,6 +150,8 @@ class _Slots:
         if "context" in question.slots and self.topics:
             values["context"] = self.topics[self.next_topic % len(self.topics)]
             self.next_topic += 1
+        if "concern" in question.slots and self.concerns:
+            values["concern"] = self.concerns[0]
         text = question.text
         if "commitment" in question.slots and self.commitments:
             commitment = self.commitments[self.next_commitment % len(self.commitments)]
@@ -208,7 +214,10 @@ def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
     knowledge = engine.knowledge
     current = engine.resolve_role(request.role, field="role")
     target = engine.resolve_role(request.target_role, field="target_role") if request.target_role else None
-    if target is None and request.aspiration.strip():
+    kind = aspiration_kind(request.aspiration)
+    # Only a clear move (or a step back to hands-on work) names a target the person did not name themselves:
+    # someone unsure, torn or staying is helped to explore instead of being handed a plan.
+    if target is None and kind in ("clear", "stepping-back"):
         candidates = rank_target_roles(engine, current, request.aspiration, top=1)
         target = knowledge.roles[candidates[0].id] if candidates else None
     ratings = normalise_ratings(request.ratings)
@@ -217,8 +226,9 @@ def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
             engine.resolve_competency(cid, field=f"ratings.{cid}")
     gaps = analyse_gaps(knowledge, current, target, ratings).gaps[:3] if target else []
     topics = extract_topics(request.context) if request.context else []
-    slots = _Slots(request.name.strip(), current, target, gaps, topics, request.open_commitments)
-    discovery = not request.aspiration.strip() and target is None
+    slots = _Slots(request.name.strip(), current, target, gaps, topics, request.open_commitments,
+                   [said_back(c) for c in split_aspiration(request.aspiration).concerns][:1])
+    discovery = target is None and kind in ("none", "exploring", "torn")
     arc = plan_arc(request.count, discovery=discovery)
     profile = " ".join(filter(None, [request.aspiration, request.context, target.title if target else "",
                                      " ".join(g.competency for g in gaps)])) or current.title
@@ -254,6 +264,8 @@ def _candidates(engine: Engine, stage: str, request: QuestionRequest, slots: _Sl
             score += 1.5
         if "commitment" in q.slots:
             score += 1.0  # open commitments come first in a follow-up conversation
+        if "concern" in q.slots:
+            score += 1.5  # a fear the person voiced is answered before the plan, in their words
         scored.append((score, q))
     scored.sort(key=lambda t: (-t[0], t[1].id))
     return scored
@@ -286,6 +298,8 @@ def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slot
         for _, question in per_stage[stage]:
             if question.id in used or "context" in question.slots and slots.next_topic >= topic_cap:
                 continue  # each topic is named once, and a short arc names one: more reads as a script
+            if "concern" in question.slots and any("concern" in q.personalised_with for q in chosen):
+                continue  # a worry is taken up once, with care; twice reads as dwelling on it
             state = _state(slots)
             text, ids, values = slots.fill(question)
             if not check_question(text).ok:
@@ -354,6 +368,8 @@ def _suggestion(question: Question, text: str, ids: list[str], values: dict[str,
 def _rationale(question: Question, values: dict[str, str], slots: _Slots, request: QuestionRequest) -> str:
     who = slots.name or "The employee"
     parts = []
+    if "concern" in values:
+        parts.append(f"takes up the worry {who} voiced, in their words ('{values['concern']}')")
     if "commitment" in values:
         parts.append(f"follows up the open commitment '{values['commitment']}'")
     if "context" in values:
