@@ -1,8 +1,8 @@
 """Reflection before a session: prompts for the employee themself, their answers kept private until they share them.
 
 The prompts are the question engine's reflect and aspire stages for the employee's role, latest development map and
-open commitments. The bank is written to "you", so it speaks to the employee as it is; only commitments someone
-else owns are reworded by name ("Daniel Kim's commitment to ...") instead of the manager's "my commitment".
+own open commitments. The bank is written to "you", so it speaks to the employee as it is, with no name (a name
+would make it speak about them); the one phrase in the manager's voice ("our last conversation") is reworded.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from coach.growth.paths import RoleRef
 from coach.questions.arc import OpenCommitment, QuestionRequest, SuggestedQuestion, suggest_questions
 from coach.store import rhythm as rows
 from coach.store.auth import Principal, require_access
-from coach.store.records import MapRecord
+from coach.store.records import MapRecord, PersonRecord
 from coach.store.rhythm import ReflectionItem, ReflectionRecord
 from coach.store.store import Store
 
@@ -51,20 +51,25 @@ class ReflectionPrompts(BaseModel):
     current_role: RoleRef
     target_role: RoleRef | None = Field(None, description="From the latest development map, if there is one.")
     map_id: str | None = Field(None, description="The development map the prompts draw on.")
-    open_commitments: int = Field(description="How many open commitments the prompts could follow up.")
+    open_commitments: int = Field(description="How many of the employee's own open commitments the prompts could "
+                                              "follow up.")
 
 
-def _owned_for_employee(commitment_owner_role: str | None, owner: str | None) -> str | None:
-    """Whose commitment it is, seen by the employee: the manager's is someone else's (named) to them."""
-    if commitment_owner_role == "employee":
-        return "employee"
-    return "other" if commitment_owner_role in ("manager", "other") else None
+def _own(owner_role: str | None, owner: str | None, employee_name: str) -> bool:
+    """Whether the commitment is the employee's own (by its role, else by the owner's first name)."""
+    if owner_role:
+        return owner_role == "employee"
+    first, mine = (owner or "").split()[:1], employee_name.split()[:1]
+    return bool(first and mine and first[0].lower() == mine[0].lower())
 
 
-def _request(store: Store, employee_id: str, role: str, latest: MapRecord | None, count: int) -> QuestionRequest:
+def _request(store: Store, person: PersonRecord, latest: MapRecord | None, count: int) -> QuestionRequest:
+    # Only the employee's own commitments: the bank asks "what would you approach differently?", which is theirs
+    # to answer; what the manager committed to is the manager's to report on in the session.
     commitments = [OpenCommitment(action=c.action[:500], due=c.due, overdue=c.overdue, owner=c.owner,
-                                  owner_role=_owned_for_employee(c.owner_role, c.owner))
-                   for c in store.list_commitments(employee_id, status="open", today=date.today(), limit=50)]
+                                  owner_role="employee")
+                   for c in store.list_commitments(person.id, status="open", today=date.today(), limit=50)
+                   if _own(c.owner_role, c.owner, person.name)]
     target, horizon, ratings = None, None, None
     if latest is not None:
         payload = latest.payload
@@ -74,8 +79,8 @@ def _request(store: Store, employee_id: str, role: str, latest: MapRecord | None
         ratings = {g["competency_id"]: g["current"] for g in payload.get("gaps") or []
                    if isinstance(g.get("current"), int) and 1 <= g["current"] <= 5} or None
     # No name: a name would make the bank's wording speak about the employee instead of to them.
-    return QuestionRequest(name="", role=role, target_role=target, horizon_months=horizon, ratings=ratings,
-                           open_commitments=commitments, count=max(count, 8))
+    return QuestionRequest(name="", role=person.role_id or "", target_role=target, horizon_months=horizon,
+                           ratings=ratings, open_commitments=commitments, count=max(count, 8))
 
 
 def _voice(text: str) -> str:
@@ -104,7 +109,7 @@ def reflection_prompts(engine: Engine, store: Store, principal: Principal, emplo
                            field="employee_id")
     maps = store.list_maps(employee_id)
     latest = maps[0] if maps else None
-    request = _request(store, employee_id, person.role_id, latest, count)
+    request = _request(store, person, latest, count)
     arc = suggest_questions(engine, request)
     # The chosen questions of each stage first, then its alternatives; reflecting comes before aspiring.
     pool = [q for q in [*arc.questions, *arc.alternatives] if q.stage in REFLECTION_STAGES]
@@ -133,8 +138,8 @@ def save_reflection(store: Store, principal: Principal, employee_id: str, items:
     if not 1 <= len(items) <= MAX_ITEMS:
         raise InvalidInput(f"items: 1 to {MAX_ITEMS} prompts with answers, got {len(items)}", field="items")
     for index, item in enumerate(items):
-        check_text(item.prompt, f"items[{index}].prompt")
-        check_text(item.answer, f"items[{index}].answer")
+        check_text(item.prompt, f"items.{index}.prompt")
+        check_text(item.answer, f"items.{index}.answer")
     if not any(item.answer.strip() for item in items):
         raise InvalidInput("items: every answer is empty; answer at least one prompt", field="items")
     return rows.save_reflection(store, employee_id, principal.person_id or "admin", items, shared=share)
