@@ -199,7 +199,8 @@ def people_names(store: Store, person_ids: Iterable[str]) -> dict[str, str]:
     """Names by person id (unknown ids are absent)."""
     ids = list(person_ids)
     with store._session() as session:
-        return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))) if ids else {}
+        rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))) if ids else []
+        return {person_id: name for person_id, name in rows}
 
 
 # --- webhook deliveries --------------------------------------------------------------------------------------
