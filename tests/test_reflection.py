@@ -61,6 +61,8 @@ def test_prompts_are_reflect_then_aspire_personal_and_spoken_to_the_employee(api
     assert all("write the caching design doc" in p["text"] for p in followed), texts
     assert "architects" not in json.dumps(body)
     assert all(p["prompt_id"].startswith("q-") and p["prompt_id"] in p["sources"] for p in body["prompts"])
+    on_competency = [(p["stage"], *p["sources"][1:]) for p in body["prompts"] if "competency" in p["personalised_with"]]
+    assert len(on_competency) == len(set(on_competency))  # never the same competency twice in a stage
 
 
 def test_prompt_access_and_limits(api) -> None:  # noqa: ANN001

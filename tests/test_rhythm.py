@@ -81,10 +81,16 @@ def test_cadence_is_set_then_follows_the_notes(api, store) -> None:  # noqa: ANN
     assert refresh_next_session(store, "ravi-patel").next_session == add_months(TODAY, 3)  # the hook for the lead
     assert rows.get_cadence(store, "ravi-patel").next_session == add_months(TODAY, 3)
     assert refresh_next_session(store, "amara-okafor") is None  # no cadence: nothing to do
+    with api.client("manager") as client:  # with no anchor, a pair counts from its last conversation
+        assert client.put("/v1/employees/jonas-berg/cadence", json={"kind": "quarterly"}).json()["anchor"] == \
+            TODAY.isoformat()  # none on file: from today
+        _note(store, "jonas-berg", TODAY - timedelta(days=40))
+        late = client.put("/v1/employees/jonas-berg/cadence", json={"kind": "custom", "every_days": 30}).json()
+        assert late["anchor"] == late["last_session"] == (TODAY - timedelta(days=40)).isoformat()
+        assert late["next_session"] == (TODAY - timedelta(days=10)).isoformat()
+        assert late["overdue"] is True and late["days_until"] == -10 and late["every_days"] == 30
     with api.client("employee") as client:  # the employee may set their own rhythm, like their other records
-        custom = client.put("/v1/employees/lena-fischer/cadence", json={"kind": "custom", "every_days": 30})
-        assert custom.status_code == 200 and custom.json()["every_days"] == 30
-        assert custom.json()["anchor"] == TODAY.isoformat()
+        assert client.put("/v1/employees/lena-fischer/cadence", json={"kind": "twice-a-year"}).status_code == 200
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -213,7 +219,9 @@ def test_calendar_feed_has_sessions_check_ins_and_commitments(api, store, engine
               "Thursday guild — «Schöne Grüße» included\nsecond line")
     cid = _tracked(store, "mei-chen", action, TODAY + timedelta(days=9))
     with api.client("manager") as client:
-        assert client.put("/v1/employees/mei-chen/cadence", json={"kind": "twice-a-year"}).status_code == 200
+        put = client.put("/v1/employees/mei-chen/cadence", json={"kind": "twice-a-year"})
+        assert put.status_code == 200
+        assert put.json()["next_session"] == add_months(TODAY - timedelta(days=21), 6).isoformat()  # from the notes
         response = client.get("/v1/people/mei-chen/calendar.ics")
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/calendar")
@@ -221,8 +229,9 @@ def test_calendar_feed_has_sessions_check_ins_and_commitments(api, store, engine
         uids = [e["UID"][1] for e in events]
         assert len(uids) == len(set(uids))
         by_uid = {e["UID"][1]: e for e in events}
-        session = by_uid[f"session-mei-chen-{add_months(TODAY, 6):%Y%m%d}@coach.invalid"]
+        session = by_uid["session-mei-chen@coach.invalid"]
         assert session["SUMMARY"][1] == "Career conversation with Daniel Kim"
+        assert session["DTSTART"][1] == put.json()["next_session"].replace("-", "")
         check_ins = [e for u, e in by_uid.items() if u.startswith(f"checkin-{stored.id}-")]
         assert [e["DTSTART"][1] for e in check_ins] == [c.date.strftime("%Y%m%d") for c in dev_map.check_ins]
         due = by_uid[f"commitment-{cid}@coach.invalid"]

@@ -30,7 +30,7 @@ class CadenceCreate(BaseModel):
                                    description=f"Days between sessions, {MIN_DAYS} to {MAX_DAYS}; only for custom.")
     anchor: date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE,
                                 description="Count from this date while no later conversation is on file "
-                                            "(default: today).")
+                                            "(default: the last conversation on file, else today).")
     manager_id: str | None = Field(None, max_length=100,
                                    description="The manager of the pair (default: the employee's manager).")
 

@@ -95,6 +95,30 @@ def _prompt(q: SuggestedQuestion) -> ReflectionPrompt:
                             personalised_with=q.personalised_with)
 
 
+def _choose(pool: list[SuggestedQuestion], count: int) -> list[SuggestedQuestion]:
+    """Half reflect (rounded up), half aspire, best first; two prompts on one competency only when nothing else is left.
+
+    An alternative is filled with the same competency as the chosen question of its stage, and "How have you used
+    X?" next to "Where has X come up?" reads as the same prompt twice.
+    """
+    half = (count + 1) // 2
+    quota = {"reflect": half, "aspire": count - half}
+    picked: list[SuggestedQuestion] = []
+    seen: set[tuple[str, ...]] = set()
+    for q in pool:
+        key = (q.stage, *q.sources[1:]) if "competency" in q.personalised_with else None
+        if quota[q.stage] and (key is None or key not in seen):
+            picked.append(q)
+            quota[q.stage] -= 1
+            seen.add(key or ())
+    for within_quota in (True, False):  # then repeats within each stage's share, then the other stage fills in
+        for q in pool:
+            if len(picked) < count and q not in picked and (quota[q.stage] > 0 or not within_quota):
+                picked.append(q)
+                quota[q.stage] -= 1
+    return sorted(picked, key=lambda q: (REFLECTION_STAGES.index(q.stage), pool.index(q)))
+
+
 def reflection_prompts(engine: Engine, store: Store, principal: Principal, employee_id: str,
                        count: int = 5) -> ReflectionPrompts:
     """Reflect and aspire prompts for the employee, personal to their role, latest map and open commitments."""
@@ -113,12 +137,7 @@ def reflection_prompts(engine: Engine, store: Store, principal: Principal, emplo
     arc = suggest_questions(engine, request)
     # The chosen questions of each stage first, then its alternatives; reflecting comes before aspiring.
     pool = [q for q in [*arc.questions, *arc.alternatives] if q.stage in REFLECTION_STAGES]
-    reflect = [q for q in pool if q.stage == "reflect"]
-    aspire = [q for q in pool if q.stage == "aspire"]
-    half = (count + 1) // 2
-    picked = reflect[:half] + aspire[:count - half]
-    picked += (reflect[half:] + aspire[count - half:])[:count - len(picked)]  # one stage short: the other fills in
-    picked.sort(key=lambda q: REFLECTION_STAGES.index(q.stage))  # stable: best first within each stage
+    picked = _choose(pool, count)
     return ReflectionPrompts(employee_id=employee_id, prompts=[_prompt(q) for q in picked],
                              current_role=arc.current_role, target_role=arc.target_role,
                              map_id=latest.id if latest else None, open_commitments=len(request.open_commitments))

@@ -112,8 +112,8 @@ def set_cadence(store: Store, principal: Principal, employee_id: str, kind: str,
     check_kind(kind, every_days)
     today = today or date.today()
     manager = _manager_of(store, employee_id, manager_id)
-    anchor = anchor or today
     last = rows.last_meetings(store, [employee_id]).get(employee_id)
+    anchor = anchor or last or today  # from the last conversation on file: a pair that is already late shows it
     record = rows.put_cadence(store, employee_id, manager, kind, every_days, anchor,
                               next_session(kind, every_days, anchor, last))
     return _public(record, last, today)

@@ -26,7 +26,8 @@ def _sessions(store: Store, person_id: str, today: date) -> list[Event]:
         late = f"Overdue since {record.next_session.isoformat()}. " if record.next_session < today else ""
         since = f"Last conversation: {last.isoformat()}." if last else "No conversation on file yet."
         every = f" (every {record.every_days} days)" if record.every_days else ""
-        events.append(Event(uid=f"session-{record.employee_id}-{record.next_session:%Y%m%d}@{UID_DOMAIN}",
+        # One UID per pair: when a conversation is filed the event moves instead of a second one appearing.
+        events.append(Event(uid=f"session-{record.employee_id}@{UID_DOMAIN}",
                             day=record.next_session,
                             summary=f"Career conversation with {names.get(other, other)}",
                             description=f"{late}Cadence: {record.kind}{every}. {since}"))
