@@ -107,7 +107,7 @@ def webhooks_sweep(ctx: typer.Context,
         fail(exc, as_json)
     lines = [f"{report.overdue} overdue, {report.delivered} delivered, {report.failed} failed, "
              f"{report.skipped} skipped (sent before or tried today)"]
-    lines += [f"  {d.status}: commitment {d.commitment_id} due {d.due} ({d.attempts} attempts"
+    lines += [f"  {d.status}: commitment {d.commitment_id} due {d.due} ({d.attempts} attempt{'s' * (d.attempts != 1)}"
               f"{', ' + d.error if d.error else ''})" for d in report.deliveries]
     emit(report.model_dump(mode="json"), as_json, "\n".join(lines))
     if report.failed:
