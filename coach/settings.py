@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     max_commitments_per_summary: int = Field(50, ge=1, le=500, description="Most commitments one summary keeps (after removing repeats).")
     stuck_note_minutes: int = Field(15, ge=1, le=10_080, description="Notes still 'received' this long after storing are marked failed at start-up.")
 
+    webhook_url: str | None = Field(None, pattern=r"^https?://\S+$", max_length=2000, description="POST an event here when a commitment becomes overdue (`coach webhooks sweep`).")
+    webhook_secret: SecretStr | None = Field(None, description="Key of the HMAC-SHA256 signature in X-Coach-Signature (required with WEBHOOK_URL, 16+ characters).")
+    webhook_max_attempts: int = Field(3, ge=1, le=10, description="HTTP attempts per webhook delivery in one sweep (retried on connection errors and 5xx).")
+    webhook_backoff_s: float = Field(0.5, ge=0, le=60, description="Wait before the first retry, seconds; doubled before each further one.")
+    webhook_timeout_s: float = Field(10.0, gt=0, le=120, description="Timeout of one webhook request, seconds.")
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> "Settings":
+        if self.webhook_url and (self.webhook_secret is None or len(self.webhook_secret.get_secret_value()) < 16):
+            raise ValueError("COACH_WEBHOOK_URL needs COACH_WEBHOOK_SECRET (at least 16 characters) to sign deliveries")
+        return self
+
     @model_validator(mode="after")
     def _check_llm(self) -> "Settings":
         if self.llm_provider == "openai" and not (self.llm_base_url or self.llm_model):

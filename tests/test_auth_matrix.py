@@ -15,7 +15,8 @@ ALLOWED = {
     "other_employee": {"priya-raman"},
 }
 TARGETS = ["lena-fischer", "priya-raman", "daniel-kim"]
-ENDPOINTS = ["summaries", "commitments", "maps", "questions", "notes-list", "maps-list"]
+ENDPOINTS = ["summaries", "commitments", "maps", "questions", "notes-list", "maps-list", "reflection-prompts",
+             "reflections-list", "calendar"]
 
 
 def _request(client, endpoint: str, employee: str):  # noqa: ANN001, ANN202
@@ -33,6 +34,12 @@ def _request(client, endpoint: str, employee: str):  # noqa: ANN001, ANN202
         return client.get(f"/v1/employees/{employee}/development-maps")
     if endpoint == "questions":
         return client.post("/v1/questions", json={"employee_id": employee, "role": "data-analyst", "count": 3})
+    if endpoint == "reflection-prompts":
+        return client.get(f"/v1/employees/{employee}/reflection-prompts", params={"count": 2})
+    if endpoint == "reflections-list":
+        return client.get(f"/v1/employees/{employee}/reflections")
+    if endpoint == "calendar":
+        return client.get(f"/v1/people/{employee}/calendar.ics")
     raise AssertionError(endpoint)
 
 

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from api.deps import EngineDep, PrincipalDep, StoreDep
 from coach.questions.arc import QuestionRequest, QuestionSet
-from coach.questions.service import questions as suggest, with_open_commitments
+from coach.questions.service import questions as suggest, with_open_commitments, with_shared_reflection
 from coach.store.auth import require_access
 
 router = APIRouter(tags=["questions"])
@@ -26,4 +26,5 @@ def create_questions(body: QuestionsCreate, engine: EngineDep, store: StoreDep, 
     if body.employee_id:
         require_access(principal, body.employee_id)
         request = with_open_commitments(store, request, body.employee_id)
+        request = with_shared_reflection(store, request, body.employee_id)
     return suggest(engine, request)

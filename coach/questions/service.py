@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from coach.engine import Engine
-from coach.questions.arc import OpenCommitment, QuestionRequest, QuestionSet, suggest_questions
+from coach.questions.arc import MAX_TEXT, OpenCommitment, QuestionRequest, QuestionSet, suggest_questions
+from coach.store.rhythm import latest_shared_reflection
 from coach.store.store import Store
 
 OWNER_ROLES = ("employee", "manager", "other")
@@ -27,3 +28,17 @@ def with_open_commitments(store: Store, request: QuestionRequest, employee_id: s
     extra = [OpenCommitment(action=c.action, due=c.due, overdue=c.overdue, owner=c.owner,
                             owner_role=c.owner_role if c.owner_role in OWNER_ROLES else None) for c in stored]
     return request.model_copy(update={"open_commitments": [*request.open_commitments, *extra]})
+
+
+def with_shared_reflection(store: Store, request: QuestionRequest, employee_id: str) -> QuestionRequest:
+    """The request with the answers of the employee's latest shared reflection added to its context.
+
+    Only what the employee shared is used; the answers go after the caller's own context, cut to the context limit.
+    """
+    reflection = latest_shared_reflection(store, employee_id)
+    answers = [" ".join(i.answer.split()) for i in reflection.items if i.answer.strip()] if reflection else []
+    if not answers:
+        return request
+    joined = "\n".join(a if a[-1] in ".!?" else a + "." for a in answers)
+    context = f"{request.context.rstrip()}\n\n{joined}" if request.context.strip() else joined
+    return request.model_copy(update={"context": context[:MAX_TEXT].rstrip()})

@@ -6,7 +6,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint,
+    JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -226,3 +227,61 @@ class Agenda(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Reflection(Base):
+    """An employee's own reflection before a session: prompts and answers, private until they share it."""
+
+    __tablename__ = "reflections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    # Not a foreign key: the CLI (an admin) may save a reflection on the employee's behalf.
+    author_id: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"items": [{prompt_id, stage, prompt, answer}]}
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    shared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Cadence(Base):
+    """How often a manager and one report meet; next_session is recomputed from the notes and stored."""
+
+    __tablename__ = "cadences"
+    __table_args__ = (
+        CheckConstraint("kind IN ('quarterly', 'twice-a-year', 'custom')", name="kind"),
+        CheckConstraint("kind != 'custom' OR (every_days BETWEEN 14 AND 366)", name="every_days"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    manager_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    every_days: Mapped[int | None] = mapped_column(Integer)
+    anchor: Mapped[date] = mapped_column(Date)
+    next_session: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One webhook event (an overdue commitment, per due date) and the outcome of sending it: never sent twice."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event", "commitment_id", "due"),
+        CheckConstraint("status IN ('sending', 'delivered', 'failed')", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event: Mapped[str] = mapped_column(String(40))
+    commitment_id: Mapped[str] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    # The day of the last sweep that tried it: a failed delivery is tried again at most once a day.
+    last_attempt_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
