@@ -154,8 +154,10 @@ def diff_lines(diff: MapDiff) -> list[str]:
     for gap in diff.added_gaps:
         lines.append(f"- New gap: {gap.competency} (current {gap.current_after}, required {gap.required_after})")
     for gap in diff.changed_gaps:
-        lines.append(f"- Gap changed: {gap.competency}: current {gap.current_before} → {gap.current_after}, "
-                     f"required {gap.required_before} → {gap.required_after}")
+        parts = [f"{label} {before} → {after}" for label, before, after in
+                 (("current", gap.current_before, gap.current_after), ("required", gap.required_before,
+                                                                      gap.required_after)) if before != after]
+        lines.append(f"- Gap changed: {gap.competency}: {', '.join(parts)}")
     for gap in diff.closed_gaps:
         lines.append(f"- Gap no longer in the plan: {gap.competency} (was {gap.current_before} of "
                      f"{gap.required_before})")
