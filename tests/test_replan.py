@@ -28,7 +28,8 @@ MANAGER = Principal(role="manager", person_id="daniel-kim", reports=frozenset({"
 OTHER = Principal(role="employee", person_id="priya-raman")
 
 
-def _stored_map(engine: Engine, store: Store, employee: str = "lena-fischer", **options: object) -> tuple[str, DevelopmentMap]:
+def _stored_map(engine: Engine, store: Store, employee: str = "lena-fischer",
+                **options: object) -> tuple[str, DevelopmentMap]:
     settings = {"target_role": "senior-data-analyst", "horizon_months": 6, "start": START, **options}
     dev_map = build_development_map(engine, "data-analyst", employee=employee, **settings)  # type: ignore[arg-type]
     return store.save_map(employee, "daniel-kim", dev_map.model_dump(mode="json")).id, dev_map
@@ -145,7 +146,8 @@ def test_knowledge_changes_flag_the_map_and_explain_the_replan(engine: Engine, s
     assert {c.kind for c in flags[map_id].changes} == {"requirement_changed", "resource_removed"}
     # Only whom the principal may see: Priya's map is not Daniel's report's.
     assert map_id not in {f.map_id for f in flagged_for(changed, store, MANAGER)}
-    assert map_id in {f.map_id for f in flagged_for(changed, store, Principal(role="employee", person_id="priya-raman"))}
+    priya = Principal(role="employee", person_id="priya-raman")
+    assert map_id in {f.map_id for f in flagged_for(changed, store, priya)}
     record = replan(changed, store, ADMIN, map_id, reason="The data ladder was updated")
     diff = DevelopmentMap.model_validate(record.payload).diff
     assert [c.message for c in diff.knowledge_changes] == reasons
@@ -187,7 +189,8 @@ def _api_map(c, employee: str = "lena-fischer") -> str:  # noqa: ANN001
 def test_replan_and_versions_over_http(api: RunningApi) -> None:
     with api.client("manager") as c:
         map_id = _api_map(c)
-        r = c.post(f"/v1/development-maps/{map_id}/replan", json={"reason": "Promotion cycle moved", "horizon_months": 9})
+        r = c.post(f"/v1/development-maps/{map_id}/replan",
+                   json={"reason": "Promotion cycle moved", "horizon_months": 9})
         assert r.status_code == 201, r.text
         created = r.json()
         assert created["version"] == 2 and created["previous_id"] == map_id and created["created_by"] == "daniel-kim"
