@@ -45,7 +45,7 @@ async def _coach(request: Request, exc: CoachError) -> Response:
         if isinstance(exc, SignInRequired):
             return RedirectResponse(signin_url(request), status_code=303)
         return error_page(request, exc.status_code, exc.message, field=exc.field)
-    titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 413: "Payload too large",
+    titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Payload too large",
               422: "Invalid request", 502: "LLM output invalid", 503: "Service unavailable"}
     return problem(exc.status_code, titles.get(exc.status_code, "Error"), exc.message, field=exc.field,
                    **({"details": exc.details} if exc.details else {}))

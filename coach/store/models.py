@@ -285,3 +285,20 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MapVersion(Base):
+    """A re-planned development map: which map it replaces, its version number in the chain and why.
+
+    Maps made from scratch have no row here (version 1); one row per re-plan keeps development_maps unchanged, and
+    the unique previous_id keeps each chain linear: a version can be re-planned once, so two managers re-planning
+    the same map at once get one new version and a conflict, not two diverging plans.
+    """
+
+    __tablename__ = "map_versions"
+    __table_args__ = (UniqueConstraint("previous_id"), CheckConstraint("version >= 2", name="version"))
+
+    map_id: Mapped[str] = mapped_column(ForeignKey("development_maps.id", ondelete="CASCADE"), primary_key=True)
+    previous_id: Mapped[str] = mapped_column(ForeignKey("development_maps.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
