@@ -52,6 +52,7 @@ class Standing:
     target_title: str
     gaps: dict[str, GapView]
     levels: dict[str, int] = field(default_factory=dict)
+    actions: list[dict] = field(default_factory=list)
 
 
 class BuiltGap(BaseModel):
@@ -117,7 +118,8 @@ def standing(engine: Engine, store: Store, employee_id: str, *, map_id: str | No
     gaps = {g["competency_id"]: GapView(g["competency_id"], g["competency"], int(g["current"]), int(g["required"]),
                                         float(g.get("weight", 1.0)), float(g.get("priority", 1.0)))
             for g in payload.get("gaps", []) if g["competency_id"] in knowledge.competencies}
-    return Standing(person, used, current_id, str(target.get("id", "")), str(target.get("title", "")), gaps, levels)
+    return Standing(person, used, current_id, str(target.get("id", "")), str(target.get("title", "")), gaps, levels,
+                    list(payload.get("actions") or []))
 
 
 def match_opportunities(engine: Engine, store: Store, employee_id: str, *, aspiration: str | None = None,
