@@ -338,7 +338,16 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
     return mapping
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date, or the text as written when it is not one (2027-13-01), so validation reports it at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
@@ -375,6 +384,7 @@ def _parse_list(raw: Any, key: str, model: type[BaseModel], rel: str, problems: 
         problems.append(Problem(rel, getattr(raw, "line", None), f"expected a top-level '{key}:' list"))
         return []
     items = []
+    singular = f"{key[:-3]}y" if key.endswith("ies") else key[:-1]  # opportunities -> opportunity
     for index, item in enumerate(raw[key]):
         try:
             payload = dict(item) if isinstance(item, dict) else item
@@ -386,7 +396,7 @@ def _parse_list(raw: Any, key: str, model: type[BaseModel], rel: str, problems: 
                 where = ".".join(str(p) for p in err["loc"])
                 ident = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
                 problems.append(Problem(rel, _line_of(raw, (key, index, *err["loc"])),
-                                        f"{key[:-1]} '{ident}': {where or 'item'}: {err['msg']}"))
+                                        f"{singular} '{ident}': {where or 'item'}: {err['msg']}"))
     return items
 
 

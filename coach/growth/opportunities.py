@@ -22,6 +22,9 @@ STEP_FIT = {1: 1.0, 2: 0.6, 0: 0.4}  # the next level is the sweet spot; two up 
 TARGET_ROLE_BONUS = 3.0  # an opening for the very role the map aims at
 ASPIRATION_WEIGHT = 2.0  # x cosine similarity of the aspiration to the opportunity text
 ASPIRATION_MIN_SIMILARITY = 0.3  # below this the aspiration says nothing about the opportunity
+# At or above this the person has all but described the opportunity: it fits even without a gap or the target role
+# ("I want to build churn models" resolved to Customer Success Manager as the target, but the churn pilot is 0.66).
+ASPIRATION_FIT_SIMILARITY = 0.5
 FAR_STRETCH = 3  # a gap competency asked this many levels above the person's level is a warning
 FAR_STRETCH_OUTSIDE_GAPS = 2  # a competency the target does not need: two levels above is already too far
 FAR_PENALTY = 0.5
@@ -178,7 +181,8 @@ def _match(engine: Engine, opp: Opportunity, where: Standing, similarity: float 
     if target_role:
         score += TARGET_ROLE_BONUS
         reasons.insert(0, f"is an opening for {where.target_title}, the role your development map aims at")
-    if not builds and not target_role:
+    described = similarity is not None and similarity >= ASPIRATION_FIT_SIMILARITY
+    if not builds and not target_role and not described:
         return None
     if similarity is not None and similarity >= ASPIRATION_MIN_SIMILARITY:
         score += ASPIRATION_WEIGHT * similarity
