@@ -206,8 +206,8 @@ def test_interest_register_withdraw_and_manager_view(engine: Engine, own_store: 
 
 def test_api_opportunities_interest_and_access(api: RunningApi) -> None:
     with api.client("manager") as c:
-        r = c.post("/v1/development-maps", json={"employee_id": "lena-fischer", "current_role": "senior-software-engineer",
-                                                 "target_role": "engineering-manager", "horizon_months": 12})
+        r = c.post("/v1/development-maps", json={"employee_id": "lena-fischer", "target_role": "engineering-manager",
+                                                 "current_role": "senior-software-engineer", "horizon_months": 12})
         assert r.status_code == 200, r.text
     with api.client("employee") as c:
         r = c.get("/v1/employees/lena-fischer/opportunities", params={"limit": 50})
