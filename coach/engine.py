@@ -55,7 +55,7 @@ class Engine:
 
     @cached_property
     def knowledge(self) -> Knowledge:
-        return load_knowledge(self.settings.knowledge_dir)
+        return load_knowledge(self.settings.knowledge_dir, self.settings.seed_people_file)
 
     @cached_property
     def embeddings(self) -> Embeddings:
@@ -89,7 +89,7 @@ class Engine:
     def reload_knowledge(self) -> Knowledge:
         """Re-read the knowledge directory (after an admin changed it); the index follows on reindex()."""
         with self._lock:
-            knowledge = load_knowledge(self.settings.knowledge_dir)
+            knowledge = load_knowledge(self.settings.knowledge_dir, self.settings.seed_people_file)
             self.__dict__["knowledge"] = knowledge
             self.__dict__.pop("searcher", None)
             return knowledge

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +27,8 @@ RESOURCE_CATEGORY: dict[str, str] = {
     "mentoring": "relationships", "shadowing": "relationships", "community": "relationships",
     "course": "training", "workshop": "training", "reading": "training", "certification": "training",
 }
+OpportunityKind = Literal["project", "opening", "stretch-assignment"]
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 QUESTION_SLOTS = frozenset({"name", "current_role", "target_role", "competency", "context", "commitment", "concern"})
 _SLOT_RE = re.compile(r"\{([a-z_]+)\}")
 
@@ -200,6 +203,60 @@ class Question(_Strict):
         return set(_SLOT_RE.findall(self.text))
 
 
+class Opportunity(_Strict):
+    """A project, opening or stretch assignment inside the organisation that people can put their hand up for."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1, max_length=200)
+    kind: OpportunityKind
+    description: str = Field(min_length=1, max_length=2000)
+    competencies: dict[str, int] = Field(min_length=1, max_length=8,
+                                         description="The level (1..5) the work asks for, per competency id.")
+    role: str | None = Field(None, description="For openings: the role id of the job that is open.")
+    job_family: str | None = Field(None, description="The job family it belongs to, if any.")
+    start: date = Field(description="When the work starts.")
+    end: date | None = Field(None, description="When it ends (projects and stretch assignments).")
+    apply_by: date | None = Field(None, description="The last day to register interest.")
+    contact: str = Field(min_length=1, max_length=320, description="A person id from the people file, or an e-mail.")
+    time_commitment: str = Field("", max_length=200, description="E.g. '20% of the week for 3 months'.")
+
+    @field_validator("competencies")
+    @classmethod
+    def _levels_in_range(cls, required: dict[str, int]) -> dict[str, int]:
+        bad = {cid: lv for cid, lv in required.items() if not isinstance(lv, int) or not 1 <= lv <= 5}
+        if bad:
+            raise ValueError(f"levels must be integers 1..5, got {bad}")
+        return required
+
+    @field_validator("contact")
+    @classmethod
+    def _contact_form(cls, contact: str) -> str:
+        if not (re.match(SLUG, contact) or re.match(EMAIL, contact)):
+            raise ValueError(f"must be a person id (lower-case slug) or an e-mail address, got '{contact}'")
+        return contact
+
+    @model_validator(mode="after")
+    def _dates(self) -> "Opportunity":
+        if self.end is None and self.apply_by is None:
+            raise ValueError("give an end date or an apply_by date")
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.apply_by is not None and self.apply_by > (self.end or self.start):
+            raise ValueError(f"apply_by {self.apply_by} is after the {'end' if self.end else 'start'}")
+        if self.role is not None and self.kind != "opening":
+            raise ValueError(f"only openings name a role; this is a {self.kind}")
+        return self
+
+    @property
+    def closes(self) -> date:
+        """The last day it is open to interest: apply_by, else the end."""
+        return self.apply_by or self.end or self.start
+
+    def is_past(self, today: date) -> bool:
+        """True when its end or its apply-by date is before today."""
+        return any(d is not None and d < today for d in (self.end, self.apply_by))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in the knowledge files, located by file and line."""
@@ -218,7 +275,7 @@ class Document:
     """One searchable knowledge item, as the retrieval layer sees it."""
 
     id: str
-    kind: Literal["role", "competency", "resource", "question"]
+    kind: Literal["role", "competency", "resource", "question", "opportunity"]
     title: str
     text: str
     metadata: dict[str, str | int]
@@ -228,7 +285,8 @@ class Knowledge:
     """The loaded, cross-checked knowledge of one organisation."""
 
     def __init__(self, root: Path, families: list[Family], competencies: list[Competency], roles: list[Role],
-                 resources: list[Resource], questions: list[Question], job_families: dict[str, str]) -> None:
+                 resources: list[Resource], questions: list[Question], job_families: dict[str, str],
+                 opportunities: list[Opportunity] | None = None) -> None:
         self.root = root
         self.families = {f.id: f for f in families}
         self.competencies = {c.id: c for c in competencies}
@@ -236,6 +294,7 @@ class Knowledge:
         self.resources = {r.id: r for r in resources}
         self.questions = {q.id: q for q in questions}
         self.job_families = job_families
+        self.opportunities = {o.id: o for o in opportunities or []}
 
     def role(self, role_id: str) -> Role:
         return self.roles[role_id]
@@ -271,6 +330,11 @@ class Knowledge:
         for q in self.questions.values():
             docs.append(Document(q.id, "question", q.text, f"{q.text} {q.purpose} Theme: {q.theme}.",
                                  {"kind": "question", "stage": q.stage, "theme": q.theme}))
+        for o in self.opportunities.values():
+            names = ", ".join(self.competencies[cid].name for cid in o.competencies if cid in self.competencies)
+            docs.append(Document(o.id, "opportunity", o.title,
+                                 f"{o.title}. {o.description} Exercises: {names}. Kind: {o.kind}.",
+                                 {"kind": "opportunity", "type": o.kind, "job_family": o.job_family or ""}))
         return docs
 
 
@@ -299,7 +363,16 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
     return mapping
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date, or the text as written when it is not one (2027-13-01), so validation reports it at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
@@ -336,6 +409,7 @@ def _parse_list(raw: Any, key: str, model: type[BaseModel], rel: str, problems: 
         problems.append(Problem(rel, getattr(raw, "line", None), f"expected a top-level '{key}:' list"))
         return []
     items = []
+    singular = f"{key[:-3]}y" if key.endswith("ies") else key[:-1]  # opportunities -> opportunity
     for index, item in enumerate(raw[key]):
         try:
             payload = dict(item) if isinstance(item, dict) else item
@@ -347,7 +421,7 @@ def _parse_list(raw: Any, key: str, model: type[BaseModel], rel: str, problems: 
                 where = ".".join(str(p) for p in err["loc"])
                 ident = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
                 problems.append(Problem(rel, _line_of(raw, (key, index, *err["loc"])),
-                                        f"{key[:-1]} '{ident}': {where or 'item'}: {err['msg']}"))
+                                        f"{singular} '{ident}': {where or 'item'}: {err['msg']}"))
     return items
 
 
@@ -410,7 +484,44 @@ def _find_id_line(raw: Any, ident: str) -> int | None:
     return None
 
 
-def _collect(root: Path) -> tuple[Knowledge | None, list[Problem]]:
+def people_ids(path: Path, problems: list[Problem]) -> frozenset[str]:
+    """The person ids in a people file (`people: [{id: ...}]`), to check opportunity contacts against."""
+    raw = _read_yaml(path, problems, str(path))
+    if raw is None:
+        return frozenset()
+    items = raw.get("people") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(str(path), getattr(raw, "line", None), "expected a top-level 'people:' list"))
+        return frozenset()
+    return frozenset(str(p["id"]) for p in items if isinstance(p, dict) and "id" in p)
+
+
+def _check_opportunities(raw: Any, opportunities: list[Opportunity], competency_ids: set[str], roles: dict[str, Role],
+                         job_families: dict[str, str], people: frozenset[str] | None, rel: str,
+                         problems: list[Problem]) -> None:
+    """Unknown competencies, roles, job families and contacts, each at the line that names it."""
+    listed = raw.get("opportunities") if isinstance(raw, dict) else None
+    raw_items = {item.get("id"): item for item in listed or [] if isinstance(item, _LineDict)}
+
+    def line(o: Opportunity, *keys: Any) -> int | None:
+        return _line_of(raw_items.get(o.id), keys)
+
+    for o in opportunities:
+        for cid in o.competencies:
+            if cid not in competency_ids:
+                problems.append(Problem(rel, line(o, "competencies", cid),
+                                        f"opportunity '{o.id}': unknown competency '{cid}'"))
+        if o.role is not None and o.role not in roles:
+            problems.append(Problem(rel, line(o, "role"), f"opportunity '{o.id}': unknown role '{o.role}'"))
+        if o.job_family is not None and o.job_family not in job_families:
+            problems.append(Problem(rel, line(o, "job_family"),
+                                    f"opportunity '{o.id}': unknown job family '{o.job_family}'"))
+        if people is not None and "@" not in o.contact and o.contact not in people:
+            problems.append(Problem(rel, line(o, "contact"),
+                                    f"opportunity '{o.id}': contact '{o.contact}' is not a person in the people file"))
+
+
+def _collect(root: Path, people_file: Path | None = None) -> tuple[Knowledge | None, list[Problem]]:
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(str(root), None, "knowledge directory does not exist")]
@@ -463,25 +574,38 @@ def _collect(root: Path) -> tuple[Knowledge | None, list[Problem]]:
                 sink += parsed
                 rel_of.update({item.id: rel for item in parsed})
 
+    opportunities: list[Opportunity] = []
+    if (root / "opportunities.yaml").exists():
+        rel, raw = read(root / "opportunities.yaml")
+        if raw is not None:
+            opportunities = _parse_list(raw, "opportunities", Opportunity, rel, problems)
+            rel_of.update({o.id: rel for o in opportunities})
+            people = people_ids(people_file, problems) if people_file is not None else None
+            _check_opportunities(raw, opportunities, {c.id for c in competencies}, {r.id: r for r in roles},
+                                 job_families, people, rel, problems)
+
     cross: list[Problem] = []
     for items, kind in ((families, "family"), (competencies, "competency"), (roles, "role"),
-                        (resources, "resource"), (questions, "question")):
+                        (resources, "resource"), (questions, "question"), (opportunities, "opportunity")):
         _duplicates(items, kind, rel_of, cross)
     _cross_check(families, competencies, roles, resources, questions, rel_of, cross)
     problems += _locate_ids(cross, raw_by_file)
     if problems:
         return None, problems
-    return Knowledge(root, families, competencies, roles, resources, questions, job_families), []
+    return Knowledge(root, families, competencies, roles, resources, questions, job_families, opportunities), []
 
 
-def check_knowledge(root: Path) -> list[Problem]:
-    """Every problem in a knowledge directory, all at once (empty when valid)."""
-    return _collect(Path(root))[1]
+def check_knowledge(root: Path, people_file: Path | None = None) -> list[Problem]:
+    """Every problem in a knowledge directory, all at once (empty when valid).
+
+    With `people_file`, opportunity contacts that are person ids must be people in it.
+    """
+    return _collect(Path(root), people_file)[1]
 
 
-def load_knowledge(root: Path) -> Knowledge:
+def load_knowledge(root: Path, people_file: Path | None = None) -> Knowledge:
     """Load and cross-check a knowledge directory; raise InvalidKnowledge listing every problem."""
-    knowledge, problems = _collect(Path(root))
+    knowledge, problems = _collect(Path(root), people_file)
     if knowledge is None:
         raise InvalidKnowledge([str(p) for p in problems])
     return knowledge

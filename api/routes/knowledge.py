@@ -12,7 +12,7 @@ from coach.knowledge import Competency, Role
 from coach.growth.paths import PathExploration, explore_paths
 
 router = APIRouter(tags=["knowledge"])
-Kind = Literal["role", "competency", "resource", "question"]
+Kind = Literal["role", "competency", "resource", "question", "opportunity"]
 
 
 @router.get("/roles", response_model=list[Role])

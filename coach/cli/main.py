@@ -10,25 +10,37 @@ import typer
 
 from coach.cli.common import JsonOpt, app, emit, engine, fail, import_app, invalid, knowledge_app, settings_of
 from coach.errors import CoachError
-from coach.settings import get_settings
+from coach.settings import PROJECT_ROOT, get_settings
 
 @knowledge_app.command("check")
 def knowledge_check(directory: Optional[Path] = typer.Argument(None, help="Default: COACH_KNOWLEDGE_DIR."),
+                    people: Optional[Path] = typer.Option(
+                        None, help="People file to check opportunity contacts against. Default: "
+                                   "COACH_SEED_PEOPLE_FILE, else examples/people.yaml for the sample knowledge."),
                     as_json: bool = JsonOpt) -> None:
     """Report every problem in a knowledge directory (file:line: message); exit 1 if any."""
     from coach.knowledge import check_knowledge, load_knowledge
 
-    root = directory or get_settings().knowledge_dir
-    problems = check_knowledge(root)
+    settings = get_settings()
+    root = directory or settings.knowledge_dir
+    people = people or settings.seed_people_file or _sample_people(root)
+    problems = check_knowledge(root, people)
     if problems:
         emit([{"file": p.file, "line": p.line, "message": p.message} for p in problems], as_json,
              "\n".join(str(p) for p in problems) + f"\n{len(problems)} problem(s) in {root}")
         raise typer.Exit(1)
-    k = load_knowledge(root)
+    k = load_knowledge(root, people)
     counts = {"competencies": len(k.competencies), "families": len(k.families), "roles": len(k.roles),
-              "job_families": len(k.job_families), "resources": len(k.resources), "questions": len(k.questions)}
+              "job_families": len(k.job_families), "resources": len(k.resources), "questions": len(k.questions),
+              "opportunities": len(k.opportunities)}
     emit({"ok": True, "directory": str(root), **counts}, as_json,
          f"ok: {root}: " + ", ".join(f"{v} {n}" for n, v in counts.items()))
+
+
+def _sample_people(root: Path) -> Path | None:
+    """examples/people.yaml when checking the sample knowledge (its contacts are the sample people)."""
+    sample = PROJECT_ROOT / "examples" / "people.yaml"
+    return sample if Path(root).resolve() == (PROJECT_ROOT / "knowledge").resolve() and sample.exists() else None
 
 
 @import_app.command("ladder")
@@ -80,12 +92,12 @@ def index_cmd(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
 
 
 @app.command("search")
-def search_cmd(ctx: typer.Context, text: str, kind: Optional[str] = typer.Option(None, help="role | competency | resource | question"),
+def search_cmd(ctx: typer.Context, text: str, kind: Optional[str] = typer.Option(None, help="role | competency | resource | question | opportunity"),
                top: int = typer.Option(10, min=1, max=100), job_family: Optional[str] = None,
                track: Optional[str] = None, level: Optional[int] = None, as_json: bool = JsonOpt) -> None:
     """Hybrid (meaning + keyword) search over the knowledge."""
-    if kind not in (None, "role", "competency", "resource", "question"):
-        fail(invalid("kind", f"must be role, competency, resource or question, got '{kind}'"), as_json)
+    if kind not in (None, "role", "competency", "resource", "question", "opportunity"):
+        fail(invalid("kind", f"must be role, competency, resource, question or opportunity, got '{kind}'"), as_json)
     try:
         hits = engine(ctx).search(text, kind=kind, top=top, job_family=job_family, track=track, level=level)
     except CoachError as exc:

@@ -20,7 +20,7 @@ from coach.knowledge import Document
 from coach.retrieval.embedder import CoachEmbeddingFunction
 from coach.settings import Settings
 
-KINDS: tuple[str, ...] = ("role", "competency", "resource", "question")
+KINDS: tuple[str, ...] = ("role", "competency", "resource", "question", "opportunity")
 BATCH = 128
 
 

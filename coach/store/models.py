@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import (
     JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint,
     false,
+
+
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -302,3 +304,30 @@ class MapVersion(Base):
     previous_id: Mapped[str] = mapped_column(ForeignKey("development_maps.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class OpportunityInterest(Base):
+    """An employee's interest in an opportunity from the knowledge; one row per pair, withdrawn or not."""
+
+    __tablename__ = "opportunity_interests"
+    __table_args__ = (UniqueConstraint("opportunity_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Not a foreign key: opportunities live in the knowledge files, not in the database.
+    opportunity_id: Mapped[str] = mapped_column(String(64))
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MentorProfile(Base):
+    """What the people file says about a person as a mentor: whether they agree, their topics, their ratings."""
+
+    __tablename__ = "mentors"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    agreed: Mapped[bool] = mapped_column(Boolean, default=False)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # competency ids they offer to mentor on
+    ratings: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # competency id -> level 1..5
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from alembic import command
@@ -27,7 +27,8 @@ from sqlalchemy.pool import StaticPool
 from coach.errors import InvalidInput, NotFound, StorageUnavailable
 from coach.store.auth import PRINCIPAL_ROLES, Principal
 from coach.store.models import (
-    ApiToken, Commitment, CommitmentEventRow, DevelopmentMapRow, MapActionProgressRow, Note, Person, utcnow,
+    ApiToken, Commitment, CommitmentEventRow, DevelopmentMapRow, MapActionProgressRow, MentorProfile, Note, Person,
+    utcnow,
 )
 from coach.store.records import (
     ACTION_STATUSES, COMMITMENT_STATUSES, REVIEWS, ActionProgressRecord, CommitmentEvent, CommitmentIn,
@@ -57,6 +58,17 @@ class _SeedPerson(BaseModel):
     email: str | None = Field(None, max_length=320)
     manager: str | None = Field(None, max_length=MAX_ID_CHARS)
     role: str | None = Field(None, max_length=MAX_ID_CHARS)
+    # Optional, for mentor suggestions; a person without them is simply not a mentor.
+    mentor: bool | None = Field(None, description="True: agrees to mentor people in the organisation.")
+    mentor_topics: list[Annotated[str, Field(pattern=PERSON_ID.pattern, max_length=MAX_ID_CHARS)]] | None = Field(
+        None, max_length=30, description="Competency ids they offer to mentor on (default: any they qualify for).")
+    ratings: dict[Annotated[str, Field(pattern=PERSON_ID.pattern, max_length=MAX_ID_CHARS)],
+                  Annotated[int, Field(ge=1, le=5)]] | None = Field(
+        None, max_length=50, description="Their own competency levels: competency id -> 1..5.")
+
+    @property
+    def has_profile(self) -> bool:
+        return self.mentor is not None or self.mentor_topics is not None or self.ratings is not None
 
 
 class _SeedFile(BaseModel):
@@ -257,7 +269,10 @@ class Store:
         return set(session.scalars(select(tree.c.id))) - {person_id}
 
     def seed_people(self, path: Path) -> int:
-        """Upsert everyone in a YAML file `people: [{id, name, email, manager, role}]`; returns how many."""
+        """Upsert everyone in a YAML file `people: [{id, name, email, manager, role}]`; returns how many.
+
+        Optional per person: `mentor: true`, `mentor_topics: [competency ids]`, `ratings: {competency id: 1..5}`.
+        """
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
@@ -275,7 +290,24 @@ class Store:
                                field="seed_people_file")
         with self._session(write=True) as session:
             self._write_people(session, items)
+            self._write_mentor_profiles(session, items)
         return len(items)
+
+    @staticmethod
+    def _write_mentor_profiles(session: Session, items: list[_SeedPerson]) -> None:
+        """The file decides for the people it lists: their mentor profile follows it, and goes when it has none."""
+        for item in items:
+            row = session.get(MentorProfile, item.id)
+            if not item.has_profile:
+                if row is not None:
+                    session.delete(row)
+                continue
+            if row is None:
+                row = MentorProfile(person_id=item.id)
+                session.add(row)
+            row.agreed, row.topics = bool(item.mentor), list(item.mentor_topics or [])
+            row.ratings, row.updated_at = dict(item.ratings or {}), utcnow()
+        session.flush()
 
     @staticmethod
     def _seed_item(values: dict[str, Any], *, where: str) -> _SeedPerson:
