@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import commitments, development_maps, health, knowledge, notes, questions, summaries
+from api.routes import commitments, development_maps, feedback, health, knowledge, notes, questions, summaries
 from api.web import install_web
 from coach import __version__
 from coach.engine import Engine
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
-    for module in (health, knowledge, questions, development_maps, summaries, commitments, notes):
+    for module in (health, knowledge, questions, development_maps, summaries, commitments, notes, feedback):
         app.include_router(module.router, prefix="/v1")
     install_web(app)
     return app

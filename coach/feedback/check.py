@@ -110,12 +110,13 @@ def check_feedback(text: str, vocabulary: Vocabulary | None = None) -> FeedbackV
                 continue
             span = _span("judgement", offset, rule, match, text)
             spans.append(span)
+            quote = match.groupdict().get("word") or span.text
             if rule.name.startswith("trait:"):
-                message = (f"Instead of '{span.text}', describe what happened: {rule.hint} "
+                message = (f"Instead of '{quote}', describe what happened: {rule.hint} "
                            "(\"the report was due on ... and arrived on ...; it delayed ...\").")
             else:
                 message = rule.hint
-            rewrites.append(FeedbackSuggestion(kind="rewrite", flag="judgement", quote=span.text, message=message))
+            rewrites.append(FeedbackSuggestion(kind="rewrite", flag="judgement", quote=quote, message=message))
     flags = {flag: any(s.flag == flag for s in spans) for flag in ("behaviour", "impact", "next_step", "judgement")}
     missing = [FeedbackSuggestion(kind="missing", flag=flag, message=advice)  # type: ignore[arg-type]
                for flag, advice in MISSING_ADVICE.items() if not flags[flag]]

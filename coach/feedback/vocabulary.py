@@ -74,7 +74,7 @@ def parse_vocabulary(text: str, rel: str = "coach/feedback/vocabulary.yaml") -> 
             problems.append(Problem(rel, line, "trait: needs 'word' and 'instead'"))
             continue
         regex = _compile(rf"\b(?:are|is|was|were|be|being|you're|you are|seem\w*|such an?)\s+(?:\w+\s+){{0,2}}?"
-                         rf"(?:{word.value})\b(?!\s+to\b)", rel, line, problems)
+                         rf"(?P<word>{word.value})\b(?!\s+to\b)", rel, line, problems)
         if regex is not None:
             traits.append(Rule(f"trait:{word.value}", regex, str(instead.value)))
     for item in top["judgements"].value:

@@ -21,7 +21,7 @@ FIRST_RUNS = ("first run of rules v1 (written while reading dev only), recorded 
 
 
 def _precision_recall(gold: list[bool], predicted: list[bool]) -> tuple[float, float]:
-    tp = sum(g and p for g, p in zip(gold, predicted))
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
     predicted_pos, gold_pos = sum(predicted), sum(gold)
     return (tp / predicted_pos if predicted_pos else 0.0), (tp / gold_pos if gold_pos else 0.0)
 
