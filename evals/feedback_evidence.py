@@ -17,22 +17,26 @@ from evals.harness import RESULTS_DIR, load_jsonl
 
 DEV = Path(__file__).resolve().parent / "datasets" / "feedback" / "dev.jsonl"
 COUNT = 20
+ROLE = "senior-software-engineer"  # the worked example gives the feedback to Lena Fischer, a senior engineer
 
 
-def chosen() -> list[dict]:
-    """The first COUNT dev examples that describe a behaviour."""
-    return [row for row in load_jsonl(DEV) if row["behaviour"]][:COUNT]
+def chosen(skip: int = 0) -> list[dict]:
+    """COUNT dev examples that describe a behaviour, after the first `skip` of them."""
+    return [row for row in load_jsonl(DEV) if row["behaviour"]][skip:skip + COUNT]
 
 
 def main() -> None:
     """Link each chosen text and write the links as JSON (one entry per text)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "feedback_evidence.json")
+    parser.add_argument("--role", default=ROLE, help="Link within this role's competencies ('' for all of them).")
+    parser.add_argument("--skip", type=int, default=0, help="Start after this many chosen texts.")
     args = parser.parse_args()
     engine = eval_engine()
+    scope = set(engine.knowledge.roles[args.role].competencies) if args.role else None
     out = []
-    for row in chosen():
-        links = link_text(engine, row["text"])
+    for row in chosen(args.skip):
+        links = link_text(engine, row["text"], scope=scope)
         out.append({"id": row["id"], "text": row["text"],
                     "links": [link.model_dump(include={"quote", "competency_id", "level", "polarity", "similarity",
                                                        "behaviour"}) for link in links]})

@@ -1,5 +1,5 @@
-"""Feedback as evidence on the career map: each observed sentence of a piece of feedback is matched to the competency
-level whose behaviours it resembles (engine search for the shortlist, MiniLM similarity to each level's behaviours),
+"""Feedback as evidence on the career map: each observed sentence of a piece of feedback is matched to the
+competency the engine's search ranks first, at the level whose behaviours it is nearest to (MiniLM similarity),
 kept in the feedback's own words, and shown against what the target role of the person's latest map requires."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from coach.errors import Forbidden, InvalidInput
-from coach.feedback.check import FeedbackVerdict, _sentences, check_feedback
+from coach.feedback.check import MAX_FEEDBACK_CHARS, FeedbackVerdict, _sentences, check_feedback
 from coach.knowledge import Knowledge
 from coach.store.auth import Principal, require_access
 from coach.store.evidence import DIRECT, EvidenceIn, EvidenceRecord, Polarity, list_evidence, save_evidence
@@ -24,15 +24,23 @@ if TYPE_CHECKING:
 
     from coach.engine import Engine
 
-SHORTLIST = 5  # competencies the hybrid search proposes per sentence; the level behaviours decide among them
-MIN_SIMILARITY = 0.30  # cosine to the nearest level behaviour below which a sentence is evidence of nothing
+# The competency is the hybrid search's first hit (its document holds the name, keywords and every level), which
+# named the right competency more often than the single nearest behaviour did on the worked example; the level is
+# the one whose behaviour is nearest. Below this cosine to that behaviour, the sentence is evidence of nothing.
+MIN_SIMILARITY = 0.25
 MIN_WORDS = 3
 MAX_PER_MAP_GAP = 10
 # Words that say the person fell short of a behaviour rather than showed it ("missed", "without explaining").
 _SHORTFALL = re.compile(
-    r"\b(?:not|no|never|without|n't|haven't|hasn't|didn't|doesn't|don't|wasn't|weren't|isn't|aren't|lack(?:s|ed|ing)?|"
-    r"miss(?:es|ed|ing)?|fail(?:s|ed|ing)?|late|delay(?:s|ed)?|struggl\w*|confus\w*|inconsistent|incorrect\w*|wrong|"
-    r"rather than|instead of|dismiss\w*|interrupt\w*|derogatory|below)\b", re.IGNORECASE)
+    r"n't\b|\b(?:not|no|never|without|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|fail(?:s|ed|ing)?|late|delay(?:s|ed)?|"
+    r"struggl\w*|confus\w*|inconsistent|incorrect\w*|wrong|rather than|instead of|dismiss\w*|interrupt\w*|"
+    r"derogatory|below|should have|could have|wish you(?:'d| had| would)?)\b", re.IGNORECASE)
+# A sentence is about the person when it names them by pronoun, or opens with their verb ("Communicates clearly").
+# Without either it states a norm or a value ("Senior developers build context first"): no evidence of anyone.
+_PERSON_WORD = re.compile(r"\b(?:you|your|yours|yourself|he|she|they|him|her|his|hers|their|them|themselves)\b",
+                          re.IGNORECASE)
+_STARTS_WITH_VERB = re.compile(r"^\W*(?:[A-Z][a-z]+ly\s+[a-z]+s|(?!(?:This|Thus|Its|Is|Was|Has|Does|As|Yes|Less|Unless)\b)"
+                               r"[A-Z][a-z]+s)\b")
 
 
 class EvidenceLink(BaseModel):
@@ -81,29 +89,37 @@ def _behaviours(knowledge: Knowledge, embeddings: Embeddings) -> tuple[list[tupl
 
 
 def _candidates(text: str, verdict: FeedbackVerdict) -> list[tuple[int, str]]:
-    """The sentences that report something observed: not requests, not judgement or impact alone, not a word or two."""
+    """The sentences that report something the person did: not questions or requests, not judgement or impact alone,
+    not norms that name nobody, not a word or two."""
     out = []
     for offset, sentence in _sentences(text):
         flags = {s.flag for s in verdict.spans if offset <= s.start < offset + len(sentence)}
-        if len(sentence.split()) < MIN_WORDS or "behaviour" not in flags and flags & {"next_step", "judgement", "impact"}:
-            continue
         stripped = sentence.strip()
+        if len(stripped.split()) < MIN_WORDS or stripped.endswith("?") or \
+                "behaviour" not in flags and flags & {"next_step", "judgement", "impact"} or \
+                not (_PERSON_WORD.search(stripped) or _STARTS_WITH_VERB.search(stripped)):
+            continue
         out.append((offset + sentence.index(stripped), stripped))
     return out
 
 
-def link_text(engine: Engine, text: str, verdict: FeedbackVerdict | None = None) -> list[EvidenceLink]:
-    """The competency levels a piece of feedback gives evidence of: at most one link per competency, best first."""
+def link_text(engine: Engine, text: str, verdict: FeedbackVerdict | None = None, *,
+              scope: set[str] | None = None) -> list[EvidenceLink]:
+    """The competency levels a piece of feedback gives evidence of: at most one link per competency, best first.
+
+    `scope`: the competencies that can be linked (the person's roles'); None: all of them.
+    """
     verdict = verdict or check_feedback(text)
     items, matrix = _behaviours(engine.knowledge, engine.embeddings)
     comps = engine.knowledge.competencies
     best: dict[str, EvidenceLink] = {}
     for offset, sentence in _candidates(text, verdict):
-        shortlist = {hit.id for hit in engine.search(sentence, kind="competency", top=SHORTLIST)}
-        if not shortlist:
+        hits = [hit for hit in engine.search(sentence, kind="competency", top=len(comps))
+                if scope is None or hit.id in scope]
+        if not hits:
             continue
         sims = matrix @ np.asarray(engine.embeddings.embed_query(sentence), dtype=np.float32)
-        index = max((i for i, item in enumerate(items) if item[0] in shortlist), key=lambda i: float(sims[i]))
+        index = max((i for i, item in enumerate(items) if item[0] == hits[0].id), key=lambda i: float(sims[i]))
         cid, level, behaviour = items[index]
         similarity = float(sims[index])
         if similarity < MIN_SIMILARITY or (cid in best and best[cid].similarity >= similarity):
@@ -118,6 +134,18 @@ def link_text(engine: Engine, text: str, verdict: FeedbackVerdict | None = None)
 def _latest_map(store: Store, employee_id: str) -> dict[str, Any] | None:
     maps = store.list_maps(employee_id)
     return maps[0].payload if maps else None
+
+
+def person_scope(engine: Engine, store: Store, employee_id: str) -> set[str] | None:
+    """The competencies of the person's role and of their latest map's current and target roles; None if unknown."""
+    roles = engine.knowledge.roles
+    person = store.get_person(employee_id)
+    payload = _latest_map(store, employee_id) or {}
+    ids = {person.role_id if person else None}
+    ids |= {(payload.get(key) or {}).get("id") for key in ("current_role", "target_role")
+            if isinstance(payload.get(key), dict)}
+    scope = {cid for rid in ids if rid in roles for cid in roles[rid].competencies}
+    return scope or None
 
 
 def _public(record: EvidenceRecord, payload: dict[str, Any] | None, knowledge: Knowledge | None) -> EvidencePublic:
@@ -178,7 +206,7 @@ def give_feedback(engine: Engine, store: Store, principal: Principal, employee_i
     """Check the language of a manager's feedback, link it to the career map and store the links (source 'direct')."""
     require_giver(principal, employee_id)
     verdict = check_feedback(text)
-    links = link_text(engine, text, verdict)
+    links = link_text(engine, text, verdict, scope=person_scope(engine, store, employee_id))
     stored = _store_links(engine, store, employee_id, DIRECT, links, principal.person_id or "admin", replace=False)
     return FeedbackGiven(verdict=verdict, evidence=stored)
 
@@ -189,9 +217,10 @@ def link_summary_feedback(engine: Engine, store: Store, note_id: str, by: str) -
     if not isinstance(note.summary_json, dict):
         raise InvalidInput(f"note_id: note {note_id} has no summary yet", field="note_id")
     links: dict[str, EvidenceLink] = {}
+    scope = person_scope(engine, store, note.employee_id)
     for item in note.summary_json.get("feedback") or []:
         if isinstance(item, str) and item.strip():
-            for link in link_text(engine, item[:5000]):
+            for link in link_text(engine, item[:MAX_FEEDBACK_CHARS], scope=scope):
                 if link.competency_id not in links or links[link.competency_id].similarity < link.similarity:
                     links[link.competency_id] = link
     return _store_links(engine, store, note.employee_id, note_id, list(links.values()), by, replace=True)
