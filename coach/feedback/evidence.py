@@ -39,8 +39,8 @@ _SHORTFALL = re.compile(
 # Without either it states a norm or a value ("Senior developers build context first"): no evidence of anyone.
 _PERSON_WORD = re.compile(r"\b(?:you|your|yours|yourself|he|she|they|him|her|his|hers|their|them|themselves)\b",
                           re.IGNORECASE)
-_STARTS_WITH_VERB = re.compile(r"^\W*(?:[A-Z][a-z]+ly\s+[a-z]+s|(?!(?:This|Thus|Its|Is|Was|Has|Does|As|Yes|Less|Unless)\b)"
-                               r"[A-Z][a-z]+s)\b")
+_NOT_VERBS = r"(?!(?:This|Thus|Its|Is|Was|Has|Does|As|Yes|Less|Unless)\b)"
+_STARTS_WITH_VERB = re.compile(r"^\W*(?:[A-Z][a-z]+ly\s+[a-z]+s|" + _NOT_VERBS + r"[A-Z][a-z]+s)\b")
 
 
 class EvidenceLink(BaseModel):
@@ -150,7 +150,8 @@ def person_scope(engine: Engine, store: Store, employee_id: str) -> set[str] | N
 
 def _public(record: EvidenceRecord, payload: dict[str, Any] | None, knowledge: Knowledge | None) -> EvidencePublic:
     """The record with its competency name, and the requirement of the map's target role."""
-    entries = {e.get("competency_id"): e for e in (payload or {}).get("gaps", []) + (payload or {}).get("strengths", [])}
+    payload_items = (payload or {}).get("gaps", []) + (payload or {}).get("strengths", [])
+    entries = {e.get("competency_id"): e for e in payload_items if isinstance(e, dict)}
     entry = entries.get(record.competency_id) or {}
     known = knowledge.competencies.get(record.competency_id) if knowledge else None
     name = known.name if known else entry.get("competency") or record.competency_id
