@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coach.feedback.evidence import evidence_for, gap_evidence
 from coach.followup.service import check_text
 from coach.store.auth import Principal, require_access
 from coach.store.records import ActionProgressRecord, MapRecord
@@ -39,9 +40,13 @@ def progress_of(record: MapRecord, recorded: dict[int, ActionProgressRecord]) ->
 
 
 def map_view(store: Store, principal: Principal, map_id: str) -> dict[str, Any]:
-    """The stored map payload with its id, employee, creation and the progress of each action."""
+    """The stored map payload with its id, employee, creation, the progress of each action and, per gap, the
+    feedback evidence of its competency (`gaps[i].evidence`, newest first, shown against this map's target role)."""
     record = _map(store, principal, map_id)
-    return {**record.payload, "id": record.id, "employee_id": record.employee_id,
+    evidence = evidence_for(store, record.employee_id, map_payload=record.payload)
+    gaps = [{**gap, "evidence": gap_evidence(evidence, gap.get("competency_id"))} if isinstance(gap, dict) else gap
+            for gap in record.payload.get("gaps") or []]
+    return {**record.payload, "gaps": gaps, "id": record.id, "employee_id": record.employee_id,
             "created_at": record.created_at.isoformat(), "created_by": record.created_by,
             "progress": progress_of(record, store.action_progress(map_id))}
 

@@ -331,3 +331,26 @@ class MentorProfile(Base):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # competency ids they offer to mentor on
     ratings: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # competency id -> level 1..5
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FeedbackEvidenceRow(Base):
+    """One piece of feedback linked to a competency level: the feedback's own words are the citation."""
+
+    __tablename__ = "feedback_evidence"
+    __table_args__ = (
+        CheckConstraint("level >= 1 AND level <= 5", name="level"),
+        CheckConstraint("polarity IN ('for', 'against')", name="polarity"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # A note id (feedback found in its summary) or 'direct' (given through the API or the CLI); not a foreign key.
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    quote: Mapped[str] = mapped_column(Text)
+    competency_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    # 'against': the words describe falling short of the level ("missed the deadline"), not showing it.
+    polarity: Mapped[str] = mapped_column(String(8), default="for")
+    # Not a foreign key: admin tokens give feedback with no person behind them.
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

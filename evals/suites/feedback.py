@@ -1,0 +1,58 @@
+"""Feedback-language check against published feedback examples (evals/datasets/feedback, split by source).
+
+Exact match: an example is right only when behaviour, impact, next_step and judgement all equal the labels.
+`--split dev` (default) scores the set the rules were written on; `--split heldout` the sources never looked at
+while writing them; `--split all` both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.feedback.check import check_feedback
+from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
+
+FLAGS = ("behaviour", "impact", "next_step", "judgement")
+SPLITS = {"dev": ("dev",), "heldout": ("heldout",), "all": ("dev", "heldout")}
+TARGET_EXACT = 0.85
+FIRST_RUNS = ("first run of rules v1 (written while reading dev only), recorded untouched in "
+              "evals/results/feedback.first.{dev,heldout}.json: dev exact 0.917, held-out exact 0.483 "
+              "(judgement recall 0.286); the held-out misses were never opened and no rule was changed after it")
+
+
+def _precision_recall(gold: list[bool], predicted: list[bool]) -> tuple[float, float]:
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    predicted_pos, gold_pos = sum(predicted), sum(gold)
+    return (tp / predicted_pos if predicted_pos else 0.0), (tp / gold_pos if gold_pos else 0.0)
+
+
+def run(limit: int | None = None, split: str = "dev", **_: Any) -> SuiteResult:
+    """Score the rules on one split; cases list every example with its labels, verdict and misses."""
+    if split not in SPLITS:
+        raise ValueError(f"split: one of {', '.join(SPLITS)}")
+    rows = [row for part in SPLITS[split] for row in load_jsonl(DATASETS_DIR / "feedback" / f"{part}.jsonl")]
+    rows = rows[:limit] if limit else rows
+    cases, right = [], 0
+    per_flag = {flag: 0 for flag in FLAGS}
+    gold: dict[str, list[bool]] = {flag: [] for flag in FLAGS}
+    predicted: dict[str, list[bool]] = {flag: [] for flag in FLAGS}
+    for row in rows:
+        verdict = check_feedback(row["text"])
+        got = {flag: getattr(verdict, flag) for flag in FLAGS}
+        misses = [flag for flag in FLAGS if got[flag] != row[flag]]
+        right += not misses
+        for flag in FLAGS:
+            per_flag[flag] += got[flag] == row[flag]
+            gold[flag].append(row[flag])
+            predicted[flag].append(got[flag])
+        cases.append({"id": row["id"], "source_id": row["source_id"], "text": row["text"],
+                      "gold": {f: row[f] for f in FLAGS}, "got": got, "misses": misses,
+                      "spans": [s.model_dump() for s in verdict.spans]})
+    n = len(rows) or 1
+    precision, recall = _precision_recall(gold["judgement"], predicted["judgement"])
+    metrics = [Metric("exact_match", right / n, TARGET_EXACT if split == "heldout" else None)]
+    metrics += [Metric(f"{flag}_accuracy", per_flag[flag] / n) for flag in FLAGS]
+    metrics += [Metric("judgement_precision", precision), Metric("judgement_recall", recall),
+                Metric("examples", float(len(rows))),
+                Metric("sources", float(len({row["source_id"] for row in rows})))]
+    return SuiteResult(suite=f"feedback ({split})", metrics=metrics, cases=cases, notes=[FIRST_RUNS])
