@@ -1,7 +1,7 @@
 """Opportunities and mentors: employees' interest in opportunities, and mentor profiles from the people file.
 
-Revision ID: 0006_opportunities
-Revises: 0005_web
+Revision ID: 0008_opportunities
+Revises: 0007_plans
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_opportunities'
-down_revision = '0005_web'
+revision = '0008_opportunities'
+down_revision = '0007_plans'
 branch_labels = None
 depends_on = None
 

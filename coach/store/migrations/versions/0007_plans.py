@@ -1,7 +1,7 @@
 """Versions of development maps: a re-planned map points at the map it replaces, with its version and reason.
 
-Revision ID: 0006_plans
-Revises: 0005_web
+Revision ID: 0007_plans
+Revises: 0006_rhythm
 Create Date: 2026-12-08
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_plans'
-down_revision = '0005_web'
+revision = '0007_plans'
+down_revision = '0006_rhythm'
 branch_labels = None
 depends_on = None
 

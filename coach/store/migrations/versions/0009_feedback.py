@@ -1,7 +1,7 @@
 """Feedback as evidence: each piece of feedback linked to a competency level, with its words as the citation.
 
-Revision ID: 0006_feedback
-Revises: 0005_web
+Revision ID: 0009_feedback
+Revises: 0008_opportunities
 Create Date: 2026-12-08
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_feedback'
-down_revision = '0005_web'
+revision = '0009_feedback'
+down_revision = '0008_opportunities'
 branch_labels = None
 depends_on = None
 
