@@ -10,6 +10,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from coach.errors import NotFound
+from coach.rhythm.cadence import refresh_next_session
 from coach.store.auth import Principal, require_access
 from coach.store.records import CommitmentRecord, MapRecord, NoteRecord, PersonRecord
 from coach.store.store import Store
@@ -23,7 +24,7 @@ class TeamMember(BaseModel):
     manager_name: str | None = None
     last_conversation: date | None = None
     next_check_in: date | None = None
-    next_check_in_from: str | None = Field(None, description="'summary' or 'development map'.")
+    next_check_in_from: str | None = Field(None, description="'summary', 'cadence' or 'development map'.")
     check_in_overdue: bool = False
     open_commitments: int = 0
     overdue_commitments: int = 0
@@ -40,12 +41,16 @@ class PersonOverview(BaseModel):
     maps: list[MapRecord]
 
 
-def _next_check_in(notes: list[NoteRecord], maps: list[MapRecord], today: date) -> tuple[date | None, str | None]:
-    """The check-in the last summary agreed; else the development map's next one; else none."""
+def _next_check_in(store: Store, person_id: str, notes: list[NoteRecord], maps: list[MapRecord],
+                   today: date) -> tuple[date | None, str | None]:
+    """The check-in the last summary agreed; else the pair's cadence; else the development map's next one."""
     for note in notes:
         agreed = (note.summary_json or {}).get("next_check_in")
         if agreed:
             return date.fromisoformat(agreed), "summary"
+    cadence = refresh_next_session(store, person_id)
+    if cadence is not None:
+        return cadence.next_session, "cadence"
     if maps:
         dates = sorted(date.fromisoformat(c["date"]) for c in maps[0].payload.get("check_ins", []))
         upcoming = [d for d in dates if d >= today]
@@ -56,7 +61,7 @@ def _next_check_in(notes: list[NoteRecord], maps: list[MapRecord], today: date) 
 
 def _member(store: Store, person: PersonRecord, viewer: Principal, names: dict[str, str], today: date,
             notes: list[NoteRecord], maps: list[MapRecord], open_items: list[CommitmentRecord]) -> TeamMember:
-    next_date, source = _next_check_in(notes, maps, today)
+    next_date, source = _next_check_in(store, person.id, notes, maps, today)
     last_talk = notes[0].meeting_date if notes else None
     return TeamMember(
         person=person, direct=person.manager_id is not None and person.manager_id == viewer.person_id,

@@ -158,3 +158,20 @@ def test_cli_give_and_evidence(cli_env: Path, engine) -> None:  # noqa: ANN001, 
     assert refused.exit_code == 2 and json.loads(refused.stderr)["field"] == "employee_id"
     unknown = runner.invoke(app, ["feedback", "evidence", "--person", "tomas-silva", "--as", "nobody", "--json"])
     assert unknown.exit_code == 2 and json.loads(unknown.stderr)["field"] == "as"
+
+
+def test_confirming_a_summary_links_its_feedback_as_evidence(api) -> None:  # noqa: ANN001
+    notes = ("Feedback: your written status updates during the payments migration were clear and kept every "
+             "stakeholder informed.\nLena will write the design doc for the retry queue by next Friday.")
+    with api.client("manager") as c:
+        made = c.post("/v1/summaries", json={
+            "employee_id": "lena-fischer", "meeting_date": "2026-11-18", "notes": notes,
+            "participants": [{"name": "Daniel Kim", "role": "manager"}, {"name": "Lena Fischer", "role": "employee"}]})
+        assert made.status_code == 200, made.text
+        assert made.json()["feedback"], made.json()
+        note_id = made.json()["note_id"]
+        assert c.post(f"/v1/notes/{note_id}/confirm").status_code == 200
+        evidence = c.get("/v1/employees/lena-fischer/evidence").json()
+    from_note = [e for e in evidence if e["source"] == note_id]
+    assert from_note, evidence
+    assert all(e["quote"].rstrip(".").lower() in notes.lower() for e in from_note), from_note  # its own words

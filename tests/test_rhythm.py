@@ -65,21 +65,23 @@ def test_add_months_over_a_leap_day() -> None:
 
 
 def test_cadence_is_set_then_follows_the_notes(api, store) -> None:  # noqa: ANN001
+    # A report of Daniel's with no conversations on file (other tests file notes for the sample people).
+    store.upsert_person("rosa-rhythm", "Rosa Rhythm", manager_id="daniel-kim", role_id="software-engineer-ii")
     anchor = TODAY - timedelta(days=10)
     with api.client("manager") as client:
-        put = client.put("/v1/employees/ravi-patel/cadence", json={"kind": "quarterly", "anchor": anchor.isoformat()})
+        put = client.put("/v1/employees/rosa-rhythm/cadence", json={"kind": "quarterly", "anchor": anchor.isoformat()})
         assert put.status_code == 200, put.text
         body = put.json()
         assert body["manager_id"] == "daniel-kim" and body["next_session"] == add_months(anchor, 3).isoformat()
         assert body["last_session"] is None and body["overdue"] is False
-        _note(store, "ravi-patel", TODAY - timedelta(days=2))  # a conversation was filed
-        fresh = client.get("/v1/employees/ravi-patel/cadence").json()
+        _note(store, "rosa-rhythm", TODAY - timedelta(days=2))  # a conversation was filed
+        fresh = client.get("/v1/employees/rosa-rhythm/cadence").json()
         assert fresh["next_session"] == add_months(TODAY - timedelta(days=2), 3).isoformat()
         assert fresh["last_session"] == (TODAY - timedelta(days=2)).isoformat()
-    assert rows.get_cadence(store, "ravi-patel").next_session.isoformat() == fresh["next_session"]  # stored
-    _note(store, "ravi-patel", TODAY)
-    assert refresh_next_session(store, "ravi-patel").next_session == add_months(TODAY, 3)  # the hook for the lead
-    assert rows.get_cadence(store, "ravi-patel").next_session == add_months(TODAY, 3)
+    assert rows.get_cadence(store, "rosa-rhythm").next_session.isoformat() == fresh["next_session"]  # stored
+    _note(store, "rosa-rhythm", TODAY)
+    assert refresh_next_session(store, "rosa-rhythm").next_session == add_months(TODAY, 3)  # the hook for the lead
+    assert rows.get_cadence(store, "rosa-rhythm").next_session == add_months(TODAY, 3)
     assert refresh_next_session(store, "amara-okafor") is None  # no cadence: nothing to do
     with api.client("manager") as client:  # with no anchor, a pair counts from its last conversation
         assert client.put("/v1/employees/jonas-berg/cadence", json={"kind": "quarterly"}).json()["anchor"] == \

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import PrincipalDep, StoreDep
+from api.deps import EngineDep, PrincipalDep, StoreDep
 from api.limits import EARLIEST_DATE, LATEST_DATE
 from coach.followup import review
 
@@ -48,7 +48,8 @@ def add_commitment(note_id: str, body: CommitmentCreate, store: StoreDep, princi
 
 
 @router.post("/notes/{note_id}/confirm")
-def confirm_note(note_id: str, store: StoreDep, principal: PrincipalDep) -> dict:
-    """Confirm the summary: its proposed commitments become tracked (an employee cannot confirm the manager's)."""
-    review.confirm_note(store, principal, note_id)
+def confirm_note(note_id: str, engine: EngineDep, store: StoreDep, principal: PrincipalDep) -> dict:
+    """Confirm the summary: its proposed commitments become tracked (an employee cannot confirm the manager's),
+    and the feedback it records becomes evidence on the career map."""
+    review.confirm_and_link(engine, store, principal, note_id)
     return review.note_view(store, principal, note_id)

@@ -7,7 +7,7 @@ reject one that was confirmed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.errors import Forbidden, InvalidInput
 from coach.followup.service import check_text, owner_role
@@ -15,6 +15,9 @@ from coach.store.auth import Principal, require_access
 from coach.store.jobs import latest_job_for_note
 from coach.store.records import REVIEWS, CommitmentEvent, CommitmentRecord, NoteRecord
 from coach.store.store import Store
+
+if TYPE_CHECKING:
+    from coach.engine import Engine
 
 EDITABLE_FIELDS = ("owner", "action", "due", "success_indicator")
 EXCERPT_CHARS = 200
@@ -160,3 +163,12 @@ def model_suggestions(store: Store, principal: Principal, note_id: str) -> dict[
     extra = [c for c in ((job.summary_json or {}).get("commitments") or [])
              if " ".join(str(c.get("action", "")).lower().split()) not in have]
     return {"status": job.status, "reason": job.reason, "created_at": job.created_at, "commitments": extra}
+
+
+def confirm_and_link(engine: Engine, store: Store, principal: Principal, note_id: str) -> list[CommitmentRecord]:
+    """Confirm a summary, then link the feedback it records to the competencies it gives evidence of."""
+    from coach.feedback.evidence import link_summary_feedback  # the embeddings load only when a summary is confirmed
+
+    confirmed = confirm_note(store, principal, note_id)
+    link_summary_feedback(engine, store, note_id, _who(principal))
+    return confirmed

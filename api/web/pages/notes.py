@@ -174,7 +174,8 @@ def review_commitment(commitment_id: str, store: StoreDep, user: WebUserDep,
 
 
 @router.post("/notes/{note_id}/confirm")
-def confirm_summary(note_id: str, store: StoreDep, user: WebUserDep, csrf: CsrfField = "") -> Response:
+def confirm_summary(note_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep,
+                    csrf: CsrfField = "") -> Response:
     check_csrf(user, csrf)
-    review.confirm_note(store, user.principal, note_id)
+    review.confirm_and_link(engine, store, user.principal, note_id)
     return _back(note_id)
