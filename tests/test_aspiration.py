@@ -58,6 +58,8 @@ def test_saying_no_to_managing_people_keeps_management_roles_down(engine: Engine
     ("engineering manager within 18 months", "clear"),
     ("I want to move toward product management", "clear"),
     ("Honestly I'm tired. Not sure what's next", "exploring"),
+    ("I'm exhausted and can't face a career conversation right now", "tired"),
+    ("I keep flipping between product and sales", "torn"),
     ("I don't really know what I want", "exploring"),
     ("Torn between team lead and staying technical", "torn"),
     ("weighing a move to product against going deeper in data", "torn"),

@@ -19,8 +19,8 @@ Talked about the payments migration: went well, the rollback plan impressed the 
 Lena wants to lead a small team within a year but worries about losing touch with the code.
 
 Actions
-- Lena will write the design doc for the retry queue by next Friday
-- Daniel to introduce Lena to the staff engineers' review group by end of month
+- Lena will write the design doc for the dead-letter queue by next Friday
+- Daniel to introduce Lena to the staff engineers' guild by end of month
 - Lena will pair with Mei on the on-call runbook
 
 Next check-in in four weeks.
@@ -83,14 +83,14 @@ def test_manager_prepares_files_notes_confirms_and_the_employee_follows_up(brows
     page.get_by_role("button", name="Draft the summary").click()
     page.wait_for_url("**/notes/**")
     body = page.locator("main").inner_text()
-    assert "design doc for the retry queue" in body.lower()
+    assert "design doc for the dead-letter queue" in body.lower()
     screenshot(page, "summary")
     # Correct the draft: reject one, edit one, add a missed one, then confirm.
     items = page.locator("#commitments ~ ol > li")
     runbook = items.filter(has_text="runbook")
     if runbook.count():
         runbook.get_by_role("button", name=re.compile("^Reject")).click()
-    review = page.locator("#commitments ~ ol > li").filter(has_text="staff engineers")
+    review = page.locator("#commitments ~ ol > li").filter(has_text="guild")
     review.locator("summary").click()
     review.get_by_label("Success indicator").fill("Lena attends two review sessions")
     review.get_by_role("button", name="Save changes").click()
@@ -107,14 +107,14 @@ def test_manager_prepares_files_notes_confirms_and_the_employee_follows_up(brows
     lena = _sign_in_with_token(browser, api, "employee")
     assert lena.url.endswith("/people/lena-fischer")
     assert "My commitments" in lena.locator("main").inner_text()
-    row = lena.locator("tr").filter(has_text="retry queue")
+    row = lena.locator("tr").filter(has_text="dead-letter queue")
     row.locator("summary").click()
     row.get_by_label("Comment").fill("Doc reviewed by the team")
     row.get_by_role("button", name="Save").click()
     lena.locator("details").filter(has_text="Closed commitments").locator("summary").first.click()
-    assert "retry queue" in lena.locator("details").filter(has_text="Closed commitments").inner_text()
+    assert "dead-letter queue" in lena.locator("details").filter(has_text="Closed commitments").inner_text()
     # The manager's own commitment cannot be closed by the employee.
-    assert "the manager's to close" in lena.locator("tr").filter(has_text="staff engineers").inner_text()
+    assert "the manager's to close" in lena.locator("tr").filter(has_text="guild").inner_text()
     screenshot(lena, "employee-home")
 
     # Back on the team page the manager sees the next check-in the notes agreed.

@@ -79,10 +79,10 @@ def split_aspiration(text: str) -> Aspiration:
     return Aspiration(wanted=kept, unwanted=" ".join(unwanted), concerns=tuple(concerns))
 
 
-AspirationKind = Literal["none", "clear", "exploring", "torn", "stepping-back", "staying"]
+AspirationKind = Literal["none", "clear", "exploring", "torn", "stepping-back", "staying", "tired"]
 # What kind of aspiration it is decides whether Coach may name a target: only a clear move (or a step back to
 # hands-on work) names one; someone unsure or torn is helped to explore, with candidate roles as open options.
-_TORN = re.compile(r"\btorn\b|\bcan'?t decide\b|\bdecid\w+ between\b|\bweighing\b|\b(?:between|either)\b.{2,80}\b(?:and|or)\b"
+_TORN = re.compile(r"\bflip(?:ping)? between\b|\bback and forth\b|\btwo (?:options|paths|directions)\b|\btorn\b|\bcan'?t decide\b|\bdecid\w+ between\b|\bweighing\b|\b(?:between|either)\b.{2,80}\b(?:and|or)\b"
                    r"|\bor (?:stay|keep|remain|go)\b|\bpart of me\b|\bon the fence\b", re.IGNORECASE)
 _STEP_BACK = re.compile(
     r"\bstep(?:ping)? (?:back|down|sideways|away)\b|\bback to (?:being an? )?(?:ic\b|individual contributor|coding|"
@@ -95,7 +95,7 @@ _STAYING = re.compile(
 _EXPLORING = re.compile(
     r"\bnot sure\b|\bunsure\b|\bdon'?t (?:really )?know\b|\bno idea\b|\bno clue\b|\bfigur\w+ (?:it |things )?out\b|"
     r"\bexplor\w*\b|\bopen to\b|\bsomething (?:new|different|else)\b|\bconfused\b|\blost\b|\bburn(?:ed|t)?[- ]?out\b|"
-    r"\btired\b|\bexhausted\b|\bstuck\b|\bwhat'?s next\b|\bno longer sure\b|\bquestion(?:ing)? whether\b|\bidk\b",
+    r"\btired\b(?! of)|\bstuck\b|\bwhat'?s next\b|\bno longer sure\b|\bquestion(?:ing)? whether\b|\bidk\b",
     re.IGNORECASE)
 # First person to second, so the person's own words can be said back to them.
 _PRONOUNS = [(re.compile(p, re.IGNORECASE), r) for p, r in (
@@ -106,10 +106,19 @@ _FEELING_FIRST = re.compile(r"^(?:a (?:bit|little) |quite |really |very |kind of
                             r"nervous|anxious|terrified|concerned|uneasy|fearful)\b", re.IGNORECASE)
 
 
+# Wellbeing first: someone worn out is not asked where they want to go next, but how they are and what would help.
+_TIRED = re.compile(
+    r"\bexhausted\b|\bdrained\b|\bburn(?:ed|t|ing)?[- ]?out\b|\bcan'?t face\b|\bno energy\b|"
+    r"\b(?:don'?t|do not) have the energy\b|\boverwhelmed\b|\brunning on empty\b|\bstretched (?:too )?thin\b|"
+    r"\bstruggling\b|\bwiped out\b|\bworn out\b|\bat my limit\b|\bnot coping\b", re.IGNORECASE)
+
+
 def aspiration_kind(text: str) -> AspirationKind:
-    """A clear move, exploring (unsure, tired, open), torn between options, stepping back, or staying and deepening."""
+    """Tired, a clear move, exploring (unsure, open), torn between options, stepping back, or staying and deepening."""
     if not _WORD.search(text or ""):
         return "none"
+    if _TIRED.search(text):
+        return "tired"
     if _TORN.search(text):
         return "torn"
     if _STEP_BACK.search(text):

@@ -24,6 +24,7 @@ SHORT_ARCS = {3: ("reflect", "aspire", "commit"), 4: ("reflect", "aspire", "gaps
               5: ("reflect", "aspire", "gaps", "support", "commit")}
 NEAR_DUPLICATE = 0.86  # cosine similarity above which two questions ask the same thing
 MAX_ALTERNATIVES = 3  # per stage: enough to swap a question, few enough to read at a glance
+WELLBEING_THEMES = frozenset({"energy", "obstacles", "support", "manager-support", "values", "wellbeing", "workload"})
 PERSONAL_SLOTS = ("target_role", "competency", "context", "commitment", "concern")
 MAX_TEXT = 4000
 
@@ -112,6 +113,7 @@ class _Slots:
                  commitments: list[OpenCommitment], concerns: list[str] | None = None) -> None:
         self.name, self.current, self.target, self.gaps, self.topics = name, current, target, gaps, topics
         self.concerns = concerns or []  # fears the person voiced, in second person, taken up once
+        self.kind = "clear"  # what kind of aspiration it is (coach.growth.aspiration.aspiration_kind)
         self.next_topic = 0
         self.commitments = sorted(commitments, key=lambda c: (not c.overdue, c.due or date.max))
         self.next_gap = 0
@@ -145,7 +147,7 @@ class _Slots:
         if "competency" in question.slots and self.gaps:
             gap = self.gaps[self.next_gap % len(self.gaps)]
             self.next_gap += 1
-            values["competency"] = gap.competency
+            values["competency"] = spoken(gap.competency)
             used_ids.append(gap.competency_id)
         if "context" in question.slots and self.topics:
             values["context"] = self.topics[self.next_topic % len(self.topics)]
@@ -159,6 +161,14 @@ class _Slots:
             text = _owned(text, commitment, self.name)
             self.next_commitment += 1
         return _format(text, values), used_ids, values
+
+
+def spoken(name: str) -> str:
+    """A competency as a manager says it: "Stakeholder Management & Influence" -> "stakeholder management and
+    influence"; acronyms stay ("SQL & Data Modelling" -> "SQL and data modelling")."""
+    words = [w if (len(w) > 1 and w.isupper()) or any(c.isupper() for c in w[1:]) else w.lower()
+             for w in name.replace("&", "and").split()]
+    return " ".join(words)
 
 
 def _format(text: str, values: dict[str, str]) -> str:
@@ -229,6 +239,7 @@ def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
     slots = _Slots(request.name.strip(), current, target, gaps, topics, request.open_commitments,
                    [said_back(c) for c in split_aspiration(request.aspiration).concerns][:1])
     discovery = target is None and kind in ("none", "exploring", "torn")
+    slots.kind = kind
     arc = plan_arc(request.count, discovery=discovery)
     profile = " ".join(filter(None, [request.aspiration, request.context, target.title if target else "",
                                      " ".join(g.competency for g in gaps)])) or current.title
@@ -266,6 +277,8 @@ def _candidates(engine: Engine, stage: str, request: QuestionRequest, slots: _Sl
             score += 1.0  # open commitments come first in a follow-up conversation
         if "concern" in q.slots:
             score += 1.5  # a fear the person voiced is answered before the plan, in their words
+        if slots.kind == "tired" and q.theme in WELLBEING_THEMES:
+            score += 2.0  # someone worn out is asked how they are and what would help before where they go next
         scored.append((score, q))
     scored.sort(key=lambda t: (-t[0], t[1].id))
     return scored
@@ -378,7 +391,7 @@ def _rationale(question: Question, values: dict[str, str], slots: _Slots, reques
     if "target_role" in values:
         parts.append(f"ties the conversation to {values['target_role']}, where {who} is heading")
     if "competency" in values:
-        gap = next(g for g in slots.gaps if g.competency == values["competency"])
+        gap = next(g for g in slots.gaps if spoken(g.competency) == values["competency"])
         target = slots.target.title if slots.target else "the target role"
         parts.append(f"explores {gap.competency}, a gap for {target} ({gap.current} now, {gap.required} needed)")
     if not parts:

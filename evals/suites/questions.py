@@ -44,7 +44,7 @@ def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_
     text = question_text.lower()
     if result.target_role and result.target_role.title.lower() in text:
         return True
-    if any(name.lower() in text for name in gap_names):
+    if any(name.lower() in text or name.lower().replace("&", "and") in text for name in gap_names):
         return True
     topic = case.get("context_topic")
     return bool(topic and _words(topic) and _words(topic) <= _words(text))
