@@ -218,9 +218,27 @@ def _score(words: tuple[str, ...], before: str, before2: str, determiner: str) -
     return score
 
 
+_SENTENCE_START = re.compile(r"(^|[.!?;:]\s+|\n\s*[-*]?\s*)([A-Z][a-z]+)\b")
+# Word endings of common nouns, verbs and adjectives ("Peer", "Hiring", "Missed", "Calibration"): capitalised at the
+# start of a sentence only because of where they stand, unlike a name ("Priya", "Halden Foods").
+_COMMON_ENDINGS = ("ed", "ing", "ion", "ions", "ment", "ments", "ness", "ity", "er", "ers", "ance", "ence", "ship",
+                   "al", "ive", "ful", "less", "ous", "ic", "ics", "ly")
+
+
+def _lower_sentence_starts(text: str) -> str:
+    """Lower-case a sentence's first word when it is a common word, so it is not taken for a name in a topic."""
+    def lower(match: re.Match[str]) -> str:
+        word = match.group(2)
+        common = (word.lower() in FUNCTION or _is_head(word) or word.lower().endswith(_COMMON_ENDINGS)) \
+            and word.lower() not in MONTHS
+        return match.group(1) + (word.lower() if common else word)
+
+    return _SENTENCE_START.sub(lower, text)
+
+
 def extract_topics(context: str, limit: int = 2) -> list[str]:
     """Up to `limit` noun phrases naming what the context is about, best first, addressed to the employee."""
-    text = " ".join(context.split())
+    text = _lower_sentence_starts(" ".join(context.split()))
     if not text:
         return []
     ranked = sorted(_candidates(text), key=lambda c: (-c.score, c.position))
@@ -233,7 +251,15 @@ def extract_topics(context: str, limit: int = 2) -> list[str]:
         chosen.append(candidate)
         if len(chosen) == limit:
             break
-    return [_address(c) for c in chosen]
+    return [_cut_at_verb(_address(c)) for c in chosen]
+
+
+_VERB_AFTER = re.compile(r"\s+(?:\w+n't|is|was|were|are|has|had|have|did|does|got|went)\b.*$", re.IGNORECASE)
+
+
+def _cut_at_verb(topic: str) -> str:
+    """A topic is a noun phrase: "the promo to Senior PM didn't go" -> "the promo to Senior PM"."""
+    return _VERB_AFTER.sub("", topic)
 
 
 def extract_topic(context: str) -> str | None:
