@@ -11,7 +11,9 @@ from urllib.parse import quote
 from fastapi import Depends, Request, Response
 
 from api.deps import get_app_settings, get_store
-from coach.errors import CoachError
+from coach.errors import CoachError, NotFound
+from coach.store.auth import require_access
+from coach.store.store import Store
 from coach.store.auth import Principal
 from coach.store.records import PersonRecord
 from coach.store.web import session_for
@@ -71,6 +73,15 @@ def optional_web_user(request: Request) -> WebUser | None:
         return web_user(request)
     except (SignInRequired, CoachError):
         return None
+
+
+def visible_person(store: Store, user: WebUser, person_id: str) -> PersonRecord:
+    """The person whose page this is, when the signed-in user may see their records (403 otherwise, 404 if none)."""
+    require_access(user.principal, person_id)
+    person = store.get_person(person_id)
+    if person is None:
+        raise NotFound(f"person_id: no person '{person_id}'", field="person_id")
+    return person
 
 
 def check_csrf(user: WebUser, sent: str | None) -> None:

@@ -11,25 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import EngineDep, StoreDep
 from api.web import charts
 from api.web.render import page
-from api.web.session import WebUser, WebUserDep, check_csrf
-from coach.errors import CoachError, InvalidInput, NotFound
+from api.web.session import WebUser, WebUserDep, check_csrf, visible_person
+from coach.errors import CoachError, InvalidInput
 from coach.growth.paths import explore_paths
 from coach.growth.service import development_map
 from coach.store.auth import require_access
 from coach.store.records import PersonRecord
-from coach.store.store import Store
 
 router = APIRouter(include_in_schema=False)
 CsrfField = Annotated[str, Form()]
 PROGRESS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
 
-
-def _person(store: Store, user: WebUser, person_id: str) -> PersonRecord:
-    require_access(user.principal, person_id)
-    person = store.get_person(person_id)
-    if person is None:
-        raise NotFound(f"person_id: no person '{person_id}'", field="person_id")
-    return person
 
 
 def _map_form(request: Request, engine, user: WebUser, person: PersonRecord, values: dict, errors: list[str],
@@ -43,7 +35,7 @@ def _map_form(request: Request, engine, user: WebUser, person: PersonRecord, val
 def person_map(request: Request, person_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep,
                new: bool = False) -> Response:
     """The latest map, or the form to make one."""
-    person = _person(store, user, person_id)
+    person = visible_person(store, user, person_id)
     maps = store.list_maps(person_id)
     if maps and not new:
         return RedirectResponse(f"/maps/{maps[0].id}", status_code=303)
@@ -60,7 +52,7 @@ def make_map(request: Request, person_id: str, engine: EngineDep, store: StoreDe
              target_role: Annotated[str, Form(max_length=200)] = "",
              horizon_months: Annotated[str, Form(max_length=4)] = "12") -> Response:
     check_csrf(user, csrf)
-    person = _person(store, user, person_id)
+    person = visible_person(store, user, person_id)
     values = {"role": role, "aspiration": aspiration, "target_role": target_role, "horizon_months": horizon_months}
     try:
         if not horizon_months.isdigit() or not 1 <= int(horizon_months) <= 60:
@@ -81,7 +73,7 @@ def make_map(request: Request, person_id: str, engine: EngineDep, store: StoreDe
 @router.get("/maps/{map_id}", response_class=HTMLResponse)
 def map_page(request: Request, map_id: str, store: StoreDep, user: WebUserDep) -> Response:
     record = store.get_map(map_id)
-    person = _person(store, user, record.employee_id)
+    person = visible_person(store, user, record.employee_id)
     m = record.payload
     progress = store.action_progress(map_id)
     statuses = {i: p.status for i, p in progress.items()}
@@ -107,7 +99,7 @@ def action_progress(map_id: str, index: int, store: StoreDep, user: WebUserDep, 
 @router.get("/people/{person_id}/paths", response_class=HTMLResponse)
 def paths_page(request: Request, person_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep,
                interests: str = "") -> Response:
-    person = _person(store, user, person_id)
+    person = visible_person(store, user, person_id)
     interests = interests[:500]
     if not person.role_id:
         raise InvalidInput("role: this person has no role on file, so there are no paths to draw; add their role "

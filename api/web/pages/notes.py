@@ -13,12 +13,11 @@ from pydantic import ValidationError
 
 from api.deps import EngineDep, SettingsDep, StoreDep
 from api.web.render import page
-from api.web.session import WebUser, WebUserDep, check_csrf
-from coach.errors import CoachError, InvalidInput, NotFound
+from api.web.session import WebUser, WebUserDep, check_csrf, visible_person
+from coach.errors import CoachError, InvalidInput
 from coach.followup import review
 from coach.followup.refinement import summarise_with_refinement
 from coach.followup.summaries import Participant
-from coach.store.auth import require_access
 from coach.store.records import PersonRecord
 from coach.store.store import Store
 
@@ -26,13 +25,6 @@ router = APIRouter(include_in_schema=False)
 CsrfField = Annotated[str, Form()]
 AUTHORS = {"manager": "The manager", "employee": "The employee", "shared": "Both of us (shared notes)"}
 
-
-def _person(store: Store, user: WebUser, person_id: str) -> PersonRecord:
-    require_access(user.principal, person_id)
-    person = store.get_person(person_id)
-    if person is None:
-        raise NotFound(f"person_id: no person '{person_id}'", field="person_id")
-    return person
 
 
 def _manager_name(store: Store, user: WebUser, person: PersonRecord) -> str:
@@ -50,7 +42,7 @@ def _notes_form(request: Request, user: WebUser, person: PersonRecord, values: d
 
 @router.get("/people/{person_id}/notes/new", response_class=HTMLResponse)
 def notes_form(request: Request, person_id: str, store: StoreDep, settings: SettingsDep, user: WebUserDep) -> Response:
-    person = _person(store, user, person_id)
+    person = visible_person(store, user, person_id)
     own = user.principal.person_id == person.id
     values = {"meeting_date": date.today().isoformat(), "manager": _manager_name(store, user, person),
               "employee": person.name, "others": "", "notes": "", "author": "employee" if own else "manager",
@@ -74,7 +66,7 @@ def file_notes(request: Request, person_id: str, engine: EngineDep, store: Store
                others: Annotated[str, Form(max_length=2000)] = "", author: Annotated[str, Form(max_length=20)] = "manager",
                key: Annotated[str, Form(max_length=100)] = "") -> Response:
     check_csrf(user, csrf)
-    person = _person(store, user, person_id)
+    person = visible_person(store, user, person_id)
     values = {"meeting_date": meeting_date, "manager": manager, "employee": employee, "others": others, "notes": notes,
               "author": author, "key": key}
     try:
