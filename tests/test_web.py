@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from coach.questions import agenda
+from coach.store.rhythm import list_reflections
 from coach.store.web import create_signin_code, redeem_signin_code
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -225,3 +226,42 @@ def test_the_models_extra_commitments_can_be_added_from_the_draft(api, store) ->
             "csrf": csrf, "action": "Book the offsite venue", "owner": "Daniel Kim", "due": "2026-12-01",
             "success_indicator": ""})
         assert "Book the offsite venue" in added.text and "The model found nothing the draft does not" in added.text
+
+
+def test_employee_reflects_shares_and_registers_interest_in_the_web_app(api, store, engine) -> None:  # noqa: ANN001
+    from coach.growth.service import development_map
+
+    dev_map = development_map(engine, "senior-software-engineer", target_role="engineering-manager",
+                              horizon_months=12, employee="lena-fischer")
+    saved = store.save_map("lena-fischer", "daniel-kim", dev_map.model_dump(mode="json"))
+    lena, csrf = _signed_in(api, store, "employee", "lena-fischer")
+    with closing(lena):
+        page = lena.get("/people/lena-fischer/reflect")
+        assert page.status_code == 200 and "Your answers stay private" in page.text
+        prompt = re.search(r'name="prompt_0" value="([^"]+)"', page.text).group(1)
+        lena.post("/people/lena-fischer/reflect", data={"csrf": csrf, "prompt_0": prompt,
+                                                        "answer_0": "Running the design review for the ledger."})
+    daniel, dcsrf = _signed_in(api, store)
+    with closing(daniel):
+        assert "Running the design review for the ledger." not in daniel.get("/people/lena-fischer/reflect").text
+        assert daniel.get("/people/lena-fischer/reflect").status_code == 200
+        rid = next(r.id for r in list_reflections(store, "lena-fischer", shared_only=False)
+                   if "ledger" in r.items[0].answer)  # the employee shares it; then the manager sees it
+    lena, csrf = _signed_in(api, store, "employee", "lena-fischer")
+    with closing(lena):
+        assert lena.post(f"/reflections/{rid}/share", data={"csrf": csrf}).status_code == 200
+        opportunities = lena.get("/people/lena-fischer/opportunities")
+        assert opportunities.status_code == 200
+        first = re.search(r'action="/opportunities/([^/]+)/interest"', opportunities.text)
+        if first:  # the sample organisation's opportunities that fit her map
+            done = lena.post(f"/opportunities/{first.group(1)}/interest",
+                             data={"csrf": csrf, "note": "Keen", "next": "/people/lena-fischer/opportunities"})
+            assert "Withdraw my interest" in done.text
+        assert "could mentor" in lena.get(f"/maps/{saved.id}").text
+    daniel, _ = _signed_in(api, store)
+    with closing(daniel):
+        assert "Running the design review for the ledger." in daniel.get("/people/lena-fischer/reflect").text
+    other, ocsrf = _signed_in(api, store, "employee", "priya-raman")
+    with closing(other):
+        assert other.get("/people/lena-fischer/reflect").status_code == 403
+        assert other.post(f"/reflections/{rid}/share", data={"csrf": ocsrf}).status_code == 403

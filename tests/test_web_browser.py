@@ -193,6 +193,9 @@ def test_no_serious_or_critical_accessibility_violations(browser, api, store) ->
     if note_links.count():
         pages.append((manager, note_links.first.get_attribute("href")))
     pages += [(admin, "/knowledge"), (admin, "/knowledge/roles/engineering-manager"), (admin, "/nowhere")]
+    employee = _sign_in_with_link(browser, api, store, "employee", "lena-fischer")
+    pages += [(employee, "/people/lena-fischer/reflect"), (employee, "/people/lena-fischer/opportunities"),
+              (manager, "/people/lena-fischer/reflect")]
     signed_out = browser.new_context(base_url=api.base_url).new_page()
     pages.append((signed_out, "/signin"))
     found = []

@@ -12,8 +12,8 @@ STATIC = Path(__file__).parent / "static"
 
 def install_web(app: FastAPI) -> None:
     """Mount the pages and their static files."""
-    from api.web.pages import auth, growth, knowledge, notes, people, prepare
+    from api.web.pages import auth, growth, habit, knowledge, notes, people, prepare
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, people, prepare, notes, growth, knowledge):
+    for module in (auth, people, prepare, notes, growth, knowledge, habit):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from api.web import charts
 from api.web.render import page
 from api.web.session import WebUser, WebUserDep, check_csrf, visible_person
 from coach.errors import CoachError, InvalidInput
+from coach.growth.mentors import mentors_for
 from coach.growth.paths import explore_paths
 from coach.growth.service import development_map
 from coach.store.auth import require_access
@@ -71,13 +72,14 @@ def make_map(request: Request, person_id: str, engine: EngineDep, store: StoreDe
 
 
 @router.get("/maps/{map_id}", response_class=HTMLResponse)
-def map_page(request: Request, map_id: str, store: StoreDep, user: WebUserDep) -> Response:
+def map_page(request: Request, map_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep) -> Response:
     record = store.get_map(map_id)
     person = visible_person(store, user, record.employee_id)
     m = record.payload
     progress = store.action_progress(map_id)
     statuses = {i: p.status for i, p in progress.items()}
     return page(request, "map.html", user=user, record=record, m=m, person=person, progress=progress,
+                mentors=mentors_for(engine, store, user.principal, record.employee_id, map_id),
                 labels=PROGRESS, gap_chart=charts.gap_chart(m["gaps"], m["target_role"]["title"]),
                 timeline=charts.timeline(m["actions"], m["check_ins"], date.fromisoformat(m["start"]),
                                          date.fromisoformat(m["end"]), statuses))
