@@ -265,3 +265,18 @@ def test_employee_reflects_shares_and_registers_interest_in_the_web_app(api, sto
     with closing(other):
         assert other.get("/people/lena-fischer/reflect").status_code == 403
         assert other.post(f"/reflections/{rid}/share", data={"csrf": ocsrf}).status_code == 403
+
+
+def test_the_manager_sets_the_rhythm_on_the_persons_page(api, store) -> None:  # noqa: ANN001
+    store.upsert_person("web-rhythm", "Wren Rhythm", manager_id="daniel-kim", role_id="software-engineer-ii")
+    client, csrf = _signed_in(api, store)
+    with closing(client):
+        assert "<strong>Rhythm:</strong> not set" in client.get("/people/web-rhythm").text
+        page = client.post("/people/web-rhythm/cadence", data={"csrf": csrf, "kind": "custom", "every_days": "28"})
+        assert page.status_code == 200 and "every 28 days, next session" in page.text
+        bad = client.post("/people/web-rhythm/cadence", data={"csrf": csrf, "kind": "custom", "every_days": "5"})
+        assert bad.status_code == 422 and "every_days" in bad.text
+    wren_employee, ecsrf = _signed_in(api, store, "employee", "lena-fischer")
+    with closing(wren_employee):
+        refused = wren_employee.post("/people/lena-fischer/cadence", data={"csrf": ecsrf, "kind": "quarterly"})
+        assert refused.status_code == 403

@@ -11,9 +11,10 @@ from api.deps import EngineDep, StoreDep
 from api.web.render import page
 from api.web.session import WebUserDep, check_csrf, local_path
 from coach.engine import Engine
-from coach.errors import Forbidden
+from coach.errors import Forbidden, InvalidInput, NotFound
 from coach.followup import review
 from coach.overview import person_overview, team
+from coach.rhythm.cadence import get_cadence, set_cadence
 from coach.store.web import latest_agendas
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +35,12 @@ def team_page(request: Request, engine: EngineDep, store: StoreDep, user: WebUse
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, person_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep) -> Response:
     overview = person_overview(store, user.principal, person_id)
+    try:
+        cadence = get_cadence(store, user.principal, person_id)
+    except NotFound:
+        cadence = None
     return page(request, "person.html", user=user, o=overview, own=person_id == user.principal.person_id,
+                cadence=cadence,
                 agendas=latest_agendas(store, person_id), acts_for=review.acts_for, titles=role_titles(engine))
 
 
@@ -48,3 +54,18 @@ def commitment_status(commitment_id: str, store: StoreDep, user: WebUserDep,
     review.edit_commitment(store, user.principal, commitment_id, fields={}, status=status,
                            comment=comment.strip() or None)
     return RedirectResponse(local_path(next), status_code=303)
+
+
+@router.post("/people/{person_id}/cadence")
+def cadence(person_id: str, store: StoreDep, user: WebUserDep, csrf: Annotated[str, Form()] = "",
+            kind: Annotated[str, Form(max_length=20)] = "quarterly",
+            every_days: Annotated[str, Form(max_length=4)] = "") -> Response:
+    """Set the rhythm of career conversations with this person; the next session is computed at once."""
+    check_csrf(user, csrf)
+    if user.principal.role == "employee":
+        raise Forbidden("the rhythm is set by the manager", field="kind")
+    if every_days.strip() and not every_days.strip().isdigit():
+        raise InvalidInput("every_days: a whole number of days from 14 to 366", field="every_days")
+    days = int(every_days) if kind == "custom" and every_days.strip() else None
+    set_cadence(store, user.principal, person_id, kind, days)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
