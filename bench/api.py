@@ -29,6 +29,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_healthy(base: str, timeout_s: float = 120) -> float:
+    """Seconds until GET /health answers 200; SystemExit when the server does not come up in time."""
+    started = time.perf_counter()
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            time.sleep(0.1)
+        if time.perf_counter() - started > timeout_s:
+            raise SystemExit(f"server did not start in {timeout_s:.0f} s")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -103,15 +116,8 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-            if time.perf_counter() - started > 120:
-                raise SystemExit("server did not start in 120 s")
-        startup = time.perf_counter() - started
+        wait_healthy(base)
+        startup = time.perf_counter() - started  # from the launch, not from the first poll
         rss_idle = rss_mb(server.pid)
         counter = [0]
         rows = []

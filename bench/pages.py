@@ -67,15 +67,7 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-            if time.monotonic() > deadline:
-                raise SystemExit("server did not start in 120 s")
+        bench_api.wait_healthy(base)
         manager, csrf = sign_in(base, env, "manager", "daniel-kim")
         admin, _ = sign_in(base, env, "admin", None)
         counter = [0]

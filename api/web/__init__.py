@@ -14,6 +14,9 @@ def install_web(app: FastAPI) -> None:
     """Mount the pages and their static files."""
     from api.web.pages import auth, growth, habit, knowledge, notes, people, prepare
 
+    from coach.retrieval.background import BackgroundReindex
+
+    app.state.reindex_runs = BackgroundReindex()  # one per process, made once: no race between two first requests
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, people, prepare, notes, growth, knowledge, habit):
         app.include_router(module.router)

@@ -11,6 +11,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from api.web.session import optional_web_user
+
 TEMPLATES = Path(__file__).parent / "templates"
 STAGE_NAMES = {"reflect": "Reflect", "aspire": "Aspire", "explore": "Explore options", "gaps": "Gaps",
                "support": "Support", "commit": "Commit"}
@@ -48,8 +50,6 @@ def error_page(request: Request, status: int, detail: str, *, field: str | None 
                errors: list[dict] | None = None) -> HTMLResponse:
     """An error as a page: what went wrong, the field and its limit, and where to go instead."""
     if getattr(request.state, "web_user", None) is None:
-        from api.web.session import optional_web_user
-
         request.state.web_user = optional_web_user(request)  # the navigation, on pages that never asked who
     title = "This form has expired" if field == "csrf" else TITLES.get(status, "Error")
     return page(request, "error.html", status_code=status, status=status, title=title,

@@ -94,7 +94,7 @@ _STAYING = re.compile(
     r"\bgrow (?:in|within) (?:my|the) (?:current )?(?:role|job)\b|\bmaster\b", re.IGNORECASE)
 _EXPLORING = re.compile(
     r"\bnot sure\b|\bunsure\b|\bdon'?t (?:really )?know\b|\bno idea\b|\bno clue\b|\bfigur\w+ (?:it |things )?out\b|"
-    r"\bexplor\w*\b|\bopen to\b|\bsomething (?:new|different|else)\b|\bconfused\b|\blost\b|\bburn(?:ed|t)?[- ]?out\b|"
+    r"\bexplor\w*\b|\bopen to\b|\bsomething (?:new|different|else)\b|\bconfused\b|\blost\b|"
     r"\btired\b(?! of)|\bstuck\b|\bwhat'?s next\b|\bno longer sure\b|\bquestion(?:ing)? whether\b|\bidk\b",
     re.IGNORECASE)
 # First person to second, so the person's own words can be said back to them.

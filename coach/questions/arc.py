@@ -15,7 +15,7 @@ from coach.questions.context import extract_topics
 from coach.engine import Engine
 from coach.growth.gaps import Gap, analyse_gaps, normalise_ratings
 from coach.knowledge import STAGES, Question, Role
-from coach.growth.aspiration import aspiration_kind, said_back, split_aspiration
+from coach.growth.aspiration import AspirationKind, aspiration_kind, said_back, split_aspiration
 from coach.growth.paths import RoleRef, rank_target_roles, role_ref
 
 ConversationType = Literal["career-check-in", "performance-review", "quarterly-reflection", "new-in-role"]
@@ -110,10 +110,11 @@ class _Slots:
     """Values for the question-bank slots; competencies rotate so the arc covers several gaps."""
 
     def __init__(self, name: str, current: Role, target: Role | None, gaps: list[Gap], topics: list[str],
-                 commitments: list[OpenCommitment], concerns: list[str] | None = None) -> None:
+                 commitments: list[OpenCommitment], concerns: list[str] | None = None,
+                 kind: AspirationKind = "clear") -> None:
         self.name, self.current, self.target, self.gaps, self.topics = name, current, target, gaps, topics
         self.concerns = concerns or []  # fears the person voiced, in second person, taken up once
-        self.kind = "clear"  # what kind of aspiration it is (coach.growth.aspiration.aspiration_kind)
+        self.kind = kind  # what kind of aspiration it is (coach.growth.aspiration.aspiration_kind)
         self.next_topic = 0
         self.commitments = sorted(commitments, key=lambda c: (not c.overdue, c.due or date.max))
         self.next_gap = 0
@@ -237,9 +238,8 @@ def suggest_questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
     gaps = analyse_gaps(knowledge, current, target, ratings).gaps[:3] if target else []
     topics = extract_topics(request.context) if request.context else []
     slots = _Slots(request.name.strip(), current, target, gaps, topics, request.open_commitments,
-                   [said_back(c) for c in split_aspiration(request.aspiration).concerns][:1])
+                   [said_back(c) for c in split_aspiration(request.aspiration).concerns][:1], kind)
     discovery = target is None and kind in ("none", "exploring", "torn")
-    slots.kind = kind
     arc = plan_arc(request.count, discovery=discovery)
     profile = " ".join(filter(None, [request.aspiration, request.context, target.title if target else "",
                                      " ".join(g.competency for g in gaps)])) or current.title

@@ -66,8 +66,7 @@ def make_map(request: Request, person_id: str, engine: EngineDep, store: StoreDe
         if exc.status_code != 422:
             raise
         return _map_form(request, engine, user, person, values, [exc.message], status_code=422)
-    payload = {**dev_map.model_dump(mode="json"), "aspiration": aspiration}
-    record = store.save_map(person_id, user.principal.person_id or "admin", payload)
+    record = store.save_map(person_id, user.principal.person_id or "admin", dev_map.model_dump(mode="json"))
     return RedirectResponse(f"/maps/{record.id}", status_code=303)
 
 

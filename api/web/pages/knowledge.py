@@ -22,10 +22,7 @@ def _admin(user: WebUser) -> None:
 
 
 def _runs(request: Request) -> BackgroundReindex:
-    runs = getattr(request.app.state, "reindex_runs", None)
-    if runs is None:
-        runs = request.app.state.reindex_runs = BackgroundReindex()
-    return runs
+    return request.app.state.reindex_runs
 
 
 @router.get("/knowledge", response_class=HTMLResponse)

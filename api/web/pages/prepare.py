@@ -10,13 +10,12 @@ from pydantic import ValidationError
 
 from api.deps import EngineDep, StoreDep
 from api.web.render import page
-from api.web.session import WebUser, WebUserDep, check_csrf
+from api.web.session import WebUser, WebUserDep, check_csrf, visible_person
 from coach.engine import Engine
-from coach.errors import Forbidden, NotFound
+from coach.errors import Forbidden
 from coach.questions import agenda
 from coach.questions.arc import QuestionRequest
 from coach.questions.service import questions, with_open_commitments
-from coach.store.auth import require_access
 from coach.store.records import PersonRecord
 from coach.store.store import Store
 from coach.store.web import AgendaRecord, get_agenda, save_agenda, update_agenda
@@ -29,13 +28,10 @@ CsrfField = Annotated[str, Form()]
 
 def _preparer(store: Store, user: WebUser, person_id: str) -> PersonRecord:
     """Agendas are the manager's preparation: managers up the line and admins, not the employee."""
-    require_access(user.principal, person_id)
+    person = visible_person(store, user, person_id)
     if user.principal.role == "employee":
         raise Forbidden("preparing a conversation is for the manager; you can write your own notes and see "
                         "your development map", field="person_id")
-    person = store.get_person(person_id)
-    if person is None:
-        raise NotFound(f"person_id: no person '{person_id}'", field="person_id")
     return person
 
 
