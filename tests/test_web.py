@@ -280,3 +280,11 @@ def test_the_manager_sets_the_rhythm_on_the_persons_page(api, store) -> None:  #
     with closing(wren_employee):
         refused = wren_employee.post("/people/lena-fischer/cadence", data={"csrf": ecsrf, "kind": "quarterly"})
         assert refused.status_code == 403
+
+
+def test_opportunities_without_a_map_say_how_to_get_there_instead_of_an_error(api, store) -> None:  # noqa: ANN001
+    store.upsert_person("web-nomap", "Nia Nomap", manager_id="daniel-kim", role_id="software-engineer-ii")
+    client, _ = _signed_in(api, store)
+    with closing(client):
+        page = client.get("/people/web-nomap/opportunities")
+        assert page.status_code == 200 and "there is none yet" in page.text

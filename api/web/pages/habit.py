@@ -62,9 +62,11 @@ def opportunities_page(request: Request, person_id: str, engine: EngineDep, stor
                        user: WebUserDep) -> Response:
     """Projects, openings and stretch assignments that fit the person's map, with why; interest for the employee."""
     person = visible_person(store, user, person_id)
+    # Matching needs a development map (or an aspiration); without one the page says how to get there.
+    has_map = bool(store.list_maps(person_id))
     return page(request, "opportunities.html", user=user, person=person,
-                own=user.principal.person_id == person_id,
-                matches=opportunities_for(engine, store, user.principal, person_id))
+                own=user.principal.person_id == person_id, has_map=has_map,
+                matches=opportunities_for(engine, store, user.principal, person_id) if has_map else [])
 
 
 @router.post("/opportunities/{opportunity_id}/interest")
