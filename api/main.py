@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, s
         # Load the model, knowledge and index before the first request, not during it. Chroma being down must not
         # stop the process: /v1/ready reports it (503) and the engine connects again on the next request.
         try:
-            app.state.engine.searcher  # noqa: B018
+            app.state.engine.searcher.warm()
         except RetrievalUnavailable as exc:
             logger.warning("starting without the search index: %s", exc.message)
         # Load the embedding model beside serving, not before it: /health answers at once, the first query is warm.

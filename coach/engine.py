@@ -7,19 +7,21 @@ import re
 import threading
 from collections.abc import Callable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from langchain_core.embeddings import Embeddings
 
 from coach.errors import UnknownCompetency, UnknownRole
 from coach.knowledge import Competency, Knowledge, Role, load_knowledge, named_roles
 from coach.retrieval.embedder import get_embeddings
-from coach.retrieval.index import IndexStats, KnowledgeIndex, make_chroma_client
-from coach.retrieval.search import HybridSearcher, SearchHit
+from coach.retrieval.mirror import VectorMirror
+from coach.retrieval.search import DenseSource, HybridSearcher, SearchHit
 from coach.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
     from coach.llm.provider import LLMProvider
+    from coach.retrieval.index import IndexStats, KnowledgeIndex
 
 # Below this cosine similarity a free-text role is too far from every role to trust.
 ROLE_MATCH_MIN_SIMILARITY = 0.25
@@ -72,14 +74,50 @@ class Engine:
         return self.settings.llm_provider != "none"
 
     @cached_property
-    def index(self) -> KnowledgeIndex:
-        return KnowledgeIndex(make_chroma_client(self.settings), self.embeddings, self.settings.collection_prefix)
+    def index(self) -> "KnowledgeIndex":
+        """Chroma: the index of record. Opened only to index, to check health, or when there is no current mirror."""
+        from coach.retrieval.index import KnowledgeIndex, make_chroma_client  # chromadb costs ~1 s and 50 MB
+
+        return KnowledgeIndex(make_chroma_client(self.settings), self.embeddings, self.settings.collection_prefix,
+                              mirror_path=self.mirror_path)
+
+    @property
+    def mirror_path(self) -> Path | None:
+        """The numpy copy of a local index (none for a shared Chroma server: another process may change it)."""
+        if self.settings.chroma_host:
+            return None
+        return self.settings.resolved_chroma_path / f"{self.settings.collection_prefix}-mirror.npz"
+
+    def dense_source(self) -> DenseSource:
+        """The mirror when it holds exactly the current knowledge, else Chroma itself."""
+        path = self.mirror_path
+        if path is not None:
+            mirror = VectorMirror(path)
+            if mirror.matches(self.knowledge.documents, self._model_id):
+                return mirror
+        return self.index
 
     @cached_property
     def searcher(self) -> HybridSearcher:
-        return HybridSearcher(self.knowledge.documents, self.index, self.embeddings)
+        return HybridSearcher(self.knowledge.documents, self.dense_source(), self.embeddings)
 
-    def reindex(self, *, progress: bool = False, on_progress: Callable[[int, int], None] | None = None) -> IndexStats:
+    def index_status(self) -> str:
+        """'ok (N documents ...)' when searches can be answered; RetrievalUnavailable otherwise.
+
+        A local index whose numpy copy is current answers from the copy, so Chroma is not opened for a health check.
+        """
+        dense = self.searcher.index
+        if isinstance(dense, VectorMirror) and dense.matches(self.knowledge.documents, self._model_id):
+            return f"ok ({len(self.knowledge.documents)} documents, searched in the local copy of the Chroma index)"
+        self.index.heartbeat()
+        return f"ok ({self.index.count()} documents)"
+
+    @property
+    def _model_id(self) -> str:
+        return str(getattr(self.embeddings, "model_id", ""))
+
+    def reindex(self, *, progress: bool = False,
+                on_progress: Callable[[int, int], None] | None = None) -> "IndexStats":
         """Bring the index in line with the knowledge directory (unchanged documents are skipped)."""
         with self._lock:
             stats = self.index.sync(self.knowledge.documents, progress=progress, on_progress=on_progress)

@@ -72,14 +72,15 @@ def test_a_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_nothing_changed_means_the_model_is_never_loaded(tmp_path: Path) -> None:
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
-    docs = load_knowledge(KNOWLEDGE_DIR).documents[:20]
+    docs = load_knowledge(KNOWLEDGE_DIR).documents[:6]
     KnowledgeIndex(client, get_embeddings(), "lazy").sync(docs)
     fresh = MiniLMEmbeddings()
     stats = KnowledgeIndex(client, fresh, "lazy").sync(docs)
-    assert (stats.embedded, stats.unchanged) == (0, 20)
+    assert (stats.embedded, stats.unchanged) == (0, 6)
     assert fresh._session is None  # opening the index and finding nothing to do did not load the model
 
 
+@pytest.mark.slow  # imports the whole app in a fresh process: 5 s
 def test_running_coach_imports_no_pytorch() -> None:
     probe = ("import sys\n"
              "from coach.retrieval.embedder import get_embeddings\n"
@@ -105,3 +106,21 @@ def test_a_new_model_re_embeds_the_index_once(tmp_path: Path) -> None:
     new_model = Named(size=DIMENSIONS, model_id="new")
     assert KnowledgeIndex(client, new_model, "upgrade").sync(docs).updated == 10  # vectors of two models never mix
     assert KnowledgeIndex(client, new_model, "upgrade").sync(docs).embedded == 0
+
+
+def test_a_few_texts_use_the_quick_graph_then_the_optimised_one_with_the_same_vectors() -> None:
+    """A CLI call that embeds one query skips graph optimisation (~0.3 s); more texts switch to the optimised graph."""
+    from coach.retrieval.embedder import QUICK_TEXTS
+
+    items = json.loads(REFERENCE.read_text())["items"]
+    texts = [item["text"] for item in items][: QUICK_TEXTS + 2]
+    fresh = MiniLMEmbeddings()
+    quick = [fresh.embed_query(text) for text in texts[:QUICK_TEXTS]]
+    assert fresh._session is not None and not fresh._optimized
+    later = fresh.embed_documents(texts[QUICK_TEXTS:])
+    assert fresh._optimized  # the process embeds more than a few texts: the optimised graph pays off
+    reference = np.array(get_embeddings().embed_documents(texts), dtype=np.float32)
+    assert np.abs(np.array(quick + later, dtype=np.float32) - reference).max() < 1e-5
+    server = MiniLMEmbeddings()
+    server.load()  # what a server does at start
+    assert server._optimized

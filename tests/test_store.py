@@ -36,12 +36,24 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "coach.db"
 
 
-@pytest.fixture()
-def store(db_path: Path) -> Iterator[Store]:
-    """A migrated store seeded with the sample organisation."""
-    built = Store(sqlite_url(db_path))
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated, seeded database file; each test gets a copy (migrating anew costs 0.2-0.9 s a test)."""
+    path = tmp_path_factory.mktemp("template") / "coach.db"
+    built = Store(sqlite_url(path))
     built.migrate()
     built.seed_people(PEOPLE_FILE)
+    built.close()
+    return path
+
+
+@pytest.fixture()
+def store(db_path: Path, seeded_template: Path) -> Iterator[Store]:
+    """A migrated store seeded with the sample organisation, of its own."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seeded_template, db_path)
+    built = Store(sqlite_url(db_path))
+    built.migrate()  # at head already: checks and returns
     yield built
     built.close()
 
@@ -521,3 +533,23 @@ def test_records_carry_utc_timestamps(store: Store) -> None:
     saved, _ = note(store, "k")
     assert person is not None and person.created_at.utcoffset() == timedelta(0)
     assert saved.created_at.utcoffset() == timedelta(0) and store.get_note(saved.id).created_at.tzinfo is not None
+
+
+def test_the_head_read_from_the_files_is_alembics_head_and_an_up_to_date_start_skips_alembic(tmp_path: Path) -> None:
+    """Every start checks the schema; at head it must not load alembic (bench/footprint.py: server start)."""
+    import subprocess
+    import sys
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from coach.store.store import MIGRATIONS_DIR, head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    Store(url).migrate()  # a new database: alembic creates the schema
+    probe = "import sys\nfrom coach.store.store import Store\nStore(sys.argv[1]).migrate()\nprint('alembic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False"

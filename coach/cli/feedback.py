@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -10,7 +10,9 @@ from coach.cli.admin import _store
 from coach.cli.common import JsonOpt, app, emit, engine, fail
 from coach.errors import CoachError, InvalidInput
 from coach.settings import get_settings
-from coach.feedback.check import FeedbackVerdict, check_feedback
+
+if TYPE_CHECKING:
+    from coach.feedback.check import FeedbackVerdict
 
 feedback_app = typer.Typer(help="Check feedback language; tie feedback to the career map.", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
@@ -30,6 +32,8 @@ def verdict_text(verdict: FeedbackVerdict) -> str:
 def check(text: str = typer.Argument(..., help="The feedback, quoted."), as_json: bool = JsonOpt) -> None:
     """Say whether feedback names a behaviour, its impact and a next step, and flag judgements of the person."""
     try:
+        from coach.feedback.check import check_feedback
+
         verdict = check_feedback(text)
     except CoachError as exc:
         fail(exc, as_json)

@@ -2,26 +2,63 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings as ChromaEmbeddings
 from chromadb.config import Settings as ChromaSettings
-from langchain_core.embeddings import Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
 from tqdm import tqdm
 
 from coach.errors import RetrievalUnavailable
-from coach.knowledge import Document
-from coach.retrieval.embedder import CoachEmbeddingFunction
+from coach.knowledge import DOCUMENT_KINDS, Document
+from coach.retrieval.embedder import MODEL_PACKAGE, get_embeddings
+from coach.retrieval.mirror import VectorMirror, content_hash
 from coach.settings import Settings
 
-KINDS: tuple[str, ...] = ("role", "competency", "resource", "question", "opportunity")
+KINDS = DOCUMENT_KINDS
 BATCH = 128
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+
+@register_embedding_function
+class CoachEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma embedding function over MiniLMEmbeddings, so Chroma never uses its downloading default."""
+
+    def __init__(self, embeddings: Embeddings | None = None) -> None:
+        self._embeddings = embeddings or get_embeddings()
+
+    def __call__(self, input: Documents) -> ChromaEmbeddings:
+        return [np.asarray(v, dtype=np.float32) for v in self._embeddings.embed_documents(list(input))]
+
+    def embed_query(self, input: Documents) -> ChromaEmbeddings:
+        return [np.asarray(self._embeddings.embed_query(t), dtype=np.float32) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "coach-minilm-l6-v2"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:  # type: ignore[override]
+        return ["cosine"]
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "CoachEmbeddingFunction":
+        return CoachEmbeddingFunction()
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_package": MODEL_PACKAGE}
 
 
 def make_chroma_client(settings: Settings) -> ClientAPI:
@@ -38,12 +75,6 @@ def make_chroma_client(settings: Settings) -> ClientAPI:
 
 def _where(settings: Settings) -> str:
     return f"http://{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.resolved_chroma_path)
-
-
-def content_hash(doc: Document, model_id: str = "") -> str:
-    """What decides whether a document must be re-embedded: its content and the model that embeds it."""
-    payload = json.dumps([model_id, doc.title, doc.text, doc.metadata], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass
@@ -66,8 +97,10 @@ class IndexStats:
 class KnowledgeIndex:
     """Chroma collections `<prefix>-<kind>`; a filter on kind would cost 6x per query (DESIGN.md)."""
 
-    def __init__(self, client: ClientAPI, embeddings: Embeddings, prefix: str = "coach") -> None:
+    def __init__(self, client: ClientAPI, embeddings: Embeddings, prefix: str = "coach",
+                 mirror_path: Path | None = None) -> None:
         self.client = client
+        self.mirror_path = mirror_path  # where a local index keeps its numpy copy (mirror.py); None: no copy
         self.embeddings = embeddings
         self.prefix = prefix
         self._function = CoachEmbeddingFunction(embeddings)  # type: ignore[arg-type]
@@ -134,6 +167,9 @@ class KnowledgeIndex:
                 if on_progress is not None:
                     on_progress(stats.embedded, len(todo))
             bar.close()
+            if self.mirror_path is not None and (todo or stats.removed or not VectorMirror(self.mirror_path).matches(
+                    documents, self.model_id)):
+                self._write_mirror(self.mirror_path)
         except RetrievalUnavailable:
             raise
         except Exception as exc:
@@ -141,12 +177,24 @@ class KnowledgeIndex:
         stats.seconds = time.perf_counter() - started
         return stats
 
+    def _write_mirror(self, path: Path) -> None:
+        """Copy what Chroma now holds (ids, content hashes, vectors) into the mirror file."""
+        rows: dict[str, tuple[list[str], list[str], np.ndarray]] = {}
+        for kind in KINDS:
+            got = self.collection(kind).get(include=["embeddings", "metadatas"])
+            ids = list(got["ids"])
+            hashes = [str((meta or {}).get("content_hash", "")) for meta in (got["metadatas"] or [])]
+            vectors = np.asarray(got["embeddings"] if ids else [], dtype=np.float32)
+            rows[kind] = (ids, hashes, vectors)
+        VectorMirror.write(path, rows)
+
     def _stored_hashes(self, kind: str) -> dict[str, str]:
         result = self.collection(kind).get(include=["metadatas"])
         return {doc_id: str((meta or {}).get("content_hash", "")) for doc_id, meta in zip(result["ids"], result["metadatas"] or [])}
 
-    def dense(self, vector: list[float], kind: str, top: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(id, cosine similarity) of the nearest documents of one kind."""
+    def dense(self, vector: list[float], kind: str, top: int, where: dict | None = None,
+              allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """(id, cosine similarity) of the nearest documents of one kind; Chroma filters by `where`, not `allowed`."""
         try:
             collection = self.collection(kind)
             count = collection.count()

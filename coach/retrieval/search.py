@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
-from coach.knowledge import Document
-from coach.retrieval.index import KINDS, KnowledgeIndex
+from coach.knowledge import DOCUMENT_KINDS as KINDS, Document
 
 RRF_K = 60  # the usual constant: damps the difference between the first ranks
 DENSE_WEIGHT = 1.0
@@ -25,6 +23,9 @@ STOPWORDS = frozenset(
     "so some something than that the their them then there these they this those to too up us very want wants was "
     "we were what when where which while who will with would you your yours im ive id dont".split()
 )
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 
 def tokenize(text: str) -> list[str]:
@@ -77,14 +78,31 @@ class _Lexical:
         return ranked[:top]
 
 
+class DenseSource(Protocol):
+    """Where the dense ranking comes from: Chroma (KnowledgeIndex) or its numpy copy (VectorMirror)."""
+
+    def dense(self, vector: list[float], kind: str, top: int, where: dict | None = None,
+              allowed: set[str] | None = None) -> list[tuple[str, float]]: ...
+
+
 class HybridSearcher:
     """Searches one kind or all kinds; filters apply to both the dense and the lexical side."""
 
-    def __init__(self, documents: Sequence[Document], index: KnowledgeIndex, embeddings: Embeddings) -> None:
+    def __init__(self, documents: Sequence[Document], index: DenseSource, embeddings: Embeddings) -> None:
         self.index = index
         self.embeddings = embeddings
         self.docs = {d.id: d for d in documents}
-        self._lexical = {kind: _Lexical([d for d in documents if d.kind == kind]) for kind in KINDS}
+        self._lexical_by_kind: dict[str, _Lexical] = {}  # built at a kind's first search: a CLI call needs one
+
+    def warm(self) -> None:
+        """Build every kind's keyword table now (a server does, before its first request)."""
+        for kind in KINDS:
+            self._lexical(kind)
+
+    def _lexical(self, kind: str) -> _Lexical:
+        if kind not in self._lexical_by_kind:
+            self._lexical_by_kind[kind] = _Lexical([d for d in self.docs.values() if d.kind == kind])
+        return self._lexical_by_kind[kind]
 
     def search(self, text: str, *, kind: str | None = None, top: int = 10,
                filters: dict[str, Any] | None = None, candidates: int = 50) -> list[SearchHit]:
@@ -110,8 +128,8 @@ class HybridSearcher:
             if not allowed:
                 return []
         where = _where(filters)
-        dense = [(i, s) for i, s in self.index.dense(vector, kind, depth, where) if i in self.docs]
-        lexical = self._lexical[kind].rank(text, allowed, depth)
+        dense = [(i, s) for i, s in self.index.dense(vector, kind, depth, where, allowed) if i in self.docs]
+        lexical = self._lexical(kind).rank(text, allowed, depth)
         fused: dict[str, SearchHit] = {}
         for rank, (doc_id, similarity) in enumerate(dense, start=1):
             hit = fused.setdefault(doc_id, self._hit(doc_id))

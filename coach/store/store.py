@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from alembic import command
-from alembic.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Date, Engine, create_engine, event, func, literal, select, text, tuple_
 from sqlalchemy.engine import make_url
@@ -36,6 +34,22 @@ from coach.store.records import (
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w.-]+|None)['\"]?\s*$", re.M)
+
+
+def head_revision() -> str | None:
+    """The one migration no other migration follows, read from the files; None when that is not one revision."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found.get("down_revision", "None") != "None":
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
 TOKEN_PREFIX = "coach_"
 PERSON_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID_CHARS = 64
@@ -194,6 +208,11 @@ class Store:
         """Create or upgrade the schema to the newest migration (alembic upgrade head); creates the data dir."""
         if self.sqlite_path is not None:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        if self._at_head():
+            return  # the common case at every start: no need to load alembic (a few hundred ms)
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         try:
@@ -205,6 +224,18 @@ class Store:
                     command.upgrade(cfg, "head")
         except DBAPIError as exc:
             raise self._unavailable(exc) from exc
+
+    def _at_head(self) -> bool:
+        """True when the database records the newest migration already (read without alembic); False if unsure."""
+        head = head_revision()
+        if head is None:
+            return False
+        try:
+            with self._engine.connect() as conn:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except DBAPIError:
+            return False  # no table yet (a new database) or no database: alembic creates or reports it
+        return rows == [head]
 
     def _take_turns(self, conn: Any, lock_id: int) -> None:
         """On PostgreSQL, wait for other processes doing the same step; released at commit (SQLite: BEGIN IMMEDIATE)."""
