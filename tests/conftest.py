@@ -12,6 +12,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import coach.llm.provider  # noqa: E402
 from coach.engine import Engine  # noqa: E402
+from coach.retrieval.embedder import MiniLMEmbeddings  # noqa: E402
 from coach.settings import PROJECT_ROOT, Settings  # noqa: E402
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
@@ -39,10 +40,42 @@ def settings(data_dir: Path) -> Settings:
     return Settings(knowledge_dir=KNOWLEDGE_DIR, data_dir=data_dir, _env_file=None)
 
 
+class _RememberingEmbeddings(MiniLMEmbeddings):
+    """The real model, whose document vectors are kept between test sessions (keyed by model and text).
+
+    Indexing the sample knowledge embeds ~400 documents: 8 s of every run of the suite, for the same vectors each
+    time. The vectors are the model's own, made by an earlier run; queries always run the model.
+    """
+
+    CACHE = PROJECT_ROOT / ".venv" / "test-vectors.npz"
+    _known: dict[str, list[float]] | None = None  # the file's vectors, read once per session
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import hashlib
+
+        import numpy as np
+
+        if self._known is None:
+            self._known = {}
+            if self.CACHE.exists():
+                with np.load(self.CACHE) as data:
+                    self._known = {k: data[k].tolist() for k in data.files}
+        keys = [hashlib.sha256(f"{self.model_id}\n{t}".encode()).hexdigest() for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in self._known]
+        if missing:
+            made = super().embed_documents([texts[i] for i in missing])
+            self._known.update({keys[i]: vector for i, vector in zip(missing, made)})
+            if self.CACHE.parent.is_dir():
+                tmp = self.CACHE.with_suffix(f".{os.getpid()}.tmp.npz")
+                np.savez(tmp, **{k: np.asarray(v, dtype=np.float32) for k, v in self._known.items()})
+                os.replace(tmp, self.CACHE)
+        return [self._known[k] for k in keys]
+
+
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Engine:
     """The real engine over the sample knowledge, indexed once for the whole session."""
-    built = Engine(settings)
+    built = Engine(settings, embeddings=_RememberingEmbeddings())
     built.reindex()
     return built
 
@@ -128,6 +161,13 @@ from tests.web_browser import browser  # noqa: E402,F401 - Debian's Chromium und
 # Tests that start a server process of their own (llama.cpp, `chroma run`, PostgreSQL) take most of the
 # suite's time; `make test-fast` (pytest -m "not slow") leaves them out, `make test` runs everything.
 SLOW_FIXTURES = frozenset({"llama_server", "chroma_server", "postgres_url", "browser"})
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With slow tests deselected, do not build the fuzz cases only to drop them (7 s of every quick run)."""
+    if collection_path.name == "test_fuzz.py" and " ".join((config.option.markexpr or "").split()) == "not slow":
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

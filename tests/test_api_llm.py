@@ -17,7 +17,7 @@ from coach.errors import LLMUnavailable
 from coach.llm.provider import allow_model_requests
 from coach.settings import Settings
 from tests.llm_fakes import ScriptedLLM
-from tests.servers import serve
+from tests.servers import loopback_client, serve
 from tests.test_api import NOTES, PARTICIPANTS
 
 
@@ -32,7 +32,7 @@ def test_pipelines_through_llama_cpp(engine: Engine, settings: Settings, store, 
     llm_engine = Engine(llm_settings, knowledge=engine.knowledge, embeddings=engine.embeddings)
     token = store.create_token("admin", None, "llm e2e")
     with allow_model_requests(), serve(create_app(llm_settings, engine=llm_engine, store=store)) as base:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=300) as c:
+        with loopback_client(base, headers={"Authorization": f"Bearer {token}"}, timeout=300) as c:
             q = c.post("/v1/questions", json={"role": "data-analyst", "aspiration": "product management", "count": 5})
             assert q.status_code == 200, q.text
             questions = q.json()
@@ -112,7 +112,7 @@ def test_summary_answers_at_once_and_the_refinement_arrives_as_a_job(engine: Eng
     admin = store.create_token("admin", None, "jobs")
     outsider = store.create_token("employee", "mei-chen", "jobs: another employee")
     with _llm_api(engine, settings, store, provider) as base:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as c:
+        with loopback_client(base, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as c:
             s = c.post("/v1/summaries", json={"employee_id": "lena-fischer", "notes": NOTES,
                                                "meeting_date": "2026-03-02", "participants": PARTICIPANTS})
             assert s.status_code == 200, s.text
@@ -122,7 +122,7 @@ def test_summary_answers_at_once_and_the_refinement_arrives_as_a_job(engine: Eng
             job_id = summary["refinement"]["id"]
             assert summary["refinement"]["status"] in ("queued", "running")
             assert c.get(f"/v1/summaries/jobs/{job_id}").json()["status"] in ("queued", "running")
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {outsider}"}, timeout=30) as other:
+            with loopback_client(base, headers={"Authorization": f"Bearer {outsider}"}, timeout=30) as other:
                 denied = other.get(f"/v1/summaries/jobs/{job_id}")
                 assert denied.status_code == 403 and denied.json()["field"] == "employee_id"
             missing = c.get("/v1/summaries/jobs/no-such-job")
@@ -148,7 +148,7 @@ def test_a_model_that_is_down_or_answers_garbage_fails_the_job_with_a_reason(eng
     provider.gate.set()
     admin = store.create_token("admin", None, "jobs failing")
     with _llm_api(engine, settings, store, provider) as base:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as c:
+        with loopback_client(base, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as c:
             jobs = []
             for day in ("2026-03-03", "2026-03-04"):
                 s = c.post("/v1/summaries", json={"employee_id": "lena-fischer", "notes": NOTES, "meeting_date": day,

@@ -21,7 +21,7 @@ from coach.errors import InvalidInput
 from coach.settings import PROJECT_ROOT
 from coach.store.store import Store
 from tests.conftest import free_port
-from tests.servers import chroma_run, stop
+from tests.servers import chroma_run, loopback_client, stop
 
 PEOPLE_FILE = PROJECT_ROOT / "examples" / "people.yaml"
 # Every test here starts processes: a PostgreSQL cluster, `chroma run`, API servers or migrating processes.
@@ -190,7 +190,7 @@ class Cluster:
 
     def client(self, server: str, who: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return httpx.Client(base_url=self.servers[server], headers=headers, timeout=120)
+        return loopback_client(self.servers[server], headers=headers, timeout=120)
 
 
 def start_api(env: dict[str, str], cwd: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -254,7 +254,7 @@ def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                   "employee": store.create_token("employee", "lena-fischer", "multi"),
                   "other_employee": store.create_token("employee", "priya-raman", "multi")}
         # Index once, through server A, while both run: B must answer from what A wrote to the Chroma server.
-        with httpx.Client(base_url=urls["A"], headers={"Authorization": f"Bearer {tokens['admin']}"},
+        with loopback_client(urls["A"], headers={"Authorization": f"Bearer {tokens['admin']}"},
                           timeout=600) as c:
             indexed = c.post("/v1/knowledge/reindex")
         assert indexed.status_code == 200, indexed.text

@@ -38,10 +38,10 @@ def test_indexing_works_with_the_network_unavailable(tmp_path: Path, monkeypatch
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     embeddings = MiniLMEmbeddings()  # a fresh load, not the shared one: the model must come from the package
-    docs = load_knowledge(KNOWLEDGE_DIR).documents[:40]
+    docs = load_knowledge(KNOWLEDGE_DIR).documents[:8]
     index = KnowledgeIndex(_client(tmp_path / "chroma"), embeddings, "offline")
     stats = index.sync(docs)
-    assert stats.embedded == 40
+    assert stats.embedded == 8
     assert len(embeddings.embed_query("data analyst")) == DIMENSIONS
 
 

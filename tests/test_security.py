@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -11,7 +10,7 @@ import pytest
 
 from coach.followup.service import tracked_commitments
 from coach.followup.summaries import Commitment
-from tests.servers import RunningApi
+from tests.servers import RunningApi, loopback_client
 from tests.test_api import NOTES, PARTICIPANTS, summary_body
 
 JSON = {"content-type": "application/json"}
@@ -214,11 +213,18 @@ def test_cursor_paging_is_stable_under_inserts(api: RunningApi) -> None:
 
 
 def test_expired_token_is_401_and_last_use_is_recorded(api: RunningApi, store) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from coach.store.models import ApiToken
+
     token = store.create_token("manager", "daniel-kim", "expiring",
-                               expires_at=datetime.now(timezone.utc) + timedelta(seconds=2))
-    with httpx.Client(base_url=api.base_url, headers={"Authorization": f"Bearer {token}"}) as c:
+                               expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
+    with loopback_client(api.base_url, headers={"Authorization": f"Bearer {token}"}) as c:
         assert c.get("/v1/employees/lena-fischer/commitments").status_code == 200
         record = next(t for t in store.list_tokens() if t.label == "expiring")
         assert record.last_used_at is not None and record.expires_at is not None
-        time.sleep(2.5)
+        # The hour passes: the stored expiry moves to a second ago (a sleep would cost the suite seconds).
+        with store._engine.begin() as conn:
+            conn.execute(update(ApiToken).where(ApiToken.label == "expiring")
+                         .values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
         assert _problem(c.get("/v1/employees/lena-fischer/commitments"), 401)["status"] == 401

@@ -12,12 +12,13 @@ import pytest
 from coach.questions import agenda
 from coach.store.rhythm import list_reflections
 from coach.store.web import create_signin_code, redeem_signin_code
+from tests.servers import loopback_client
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def _browser(api) -> httpx.Client:
-    return httpx.Client(base_url=api.base_url, timeout=120, follow_redirects=True)
+    return loopback_client(api.base_url, timeout=120, follow_redirects=True)
 
 
 def _signed_in(api, store, role: str = "manager", person: str | None = "daniel-kim") -> tuple[httpx.Client, str]:
