@@ -84,6 +84,8 @@ def paths_cmd(ctx: typer.Context, role: str = typer.Option(..., help="Current ro
         fail(exc, as_json)
     lines = [f"{i}. [{p.category}] {' -> '.join(s.role.title for s in p.steps)} (~{p.total_months:.0f} months)\n   {p.explanation}"
              for i, p in enumerate(result.paths, 1)]
+    if result.clarify:
+        lines.insert(0, f"First ask: {result.clarify}\n")
     emit(result.model_dump(mode="json"), as_json, "\n".join(lines))
 
 
@@ -123,7 +125,6 @@ def summarize_cmd(ctx: typer.Context, notes_file: Path = typer.Argument(..., hel
                                            "refinement (minutes with a local model); --no-llm: rules only, at once."),
                   as_json: bool = JsonOpt) -> None:
     """Draft the follow-up summary of a career conversation from its notes (the manager's by default)."""
-    from coach.followup.extract import Decision
     from coach.followup.service import rules_summary, summary, validate_notes
     from coach.followup.summaries import Participant, draft_summary
 
