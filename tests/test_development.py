@@ -82,3 +82,20 @@ def test_bad_input(engine: Engine) -> None:
 def test_add_months_clamps_to_month_end() -> None:
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+def test_a_long_horizon_works_on_more_gaps_instead_of_stopping_early(engine: Engine) -> None:
+    """Issue #11: an 18-month map ended its actions after 10 months and still said gaps were outside the horizon."""
+    from coach.growth.development import MAX_PRIORITY_GAPS
+
+    start = date(2027, 1, 4)
+    short = build_development_map(engine, "software-engineer-ii", target_role="engineering-manager", horizon_months=6,
+                                  start=start)
+    long = build_development_map(engine, "software-engineer-ii", target_role="engineering-manager", horizon_months=18,
+                                 start=start)
+    covered = {a.competency_id for a in long.actions}
+    assert len(covered) > MAX_PRIORITY_GAPS  # after the first gaps are done, the next ones start
+    assert set(long.gaps_outside_horizon) < set(short.gaps_outside_horizon)
+    assert max(a.due for a in long.actions) > add_months(start, 12)  # the actions use the horizon
+    assert not covered & set(long.gaps_outside_horizon)
+    assert all(start <= a.start < a.due <= long.end for a in long.actions)

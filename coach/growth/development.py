@@ -133,19 +133,26 @@ def _owner(resource: Resource) -> Literal["employee", "manager"]:
 
 
 def _schedule(knowledge: Knowledge, gaps: list[Gap], start: date, end: date) -> tuple[list[Action], list[str]]:
-    """Actions per priority gap, run in sequence within a gap and in parallel across gaps, inside the horizon."""
-    horizon_weeks = (end - start).days / 7
+    """Actions per gap, in sequence within a gap; at most MAX_PRIORITY_GAPS gaps are worked on at once.
+
+    The first gaps by priority start at once (a little staggered); each further gap starts when one of them is done,
+    so a long horizon covers more gaps instead of ending its actions early. A gap is outside the horizon only when
+    none of its actions can finish before the end.
+    """
     actions: list[Action] = []
     outside: list[str] = []
-    for rank, gap in enumerate(gaps[:MAX_PRIORITY_GAPS]):
+    # When each of the parallel lanes is free again; lower-priority gaps start a little later so the first weeks
+    # are not overloaded.
+    lanes = [start + timedelta(weeks=2 * lane) for lane in range(MAX_PRIORITY_GAPS)]
+    for gap in gaps:
+        lane = min(range(len(lanes)), key=lambda i: (lanes[i], i))
+        cursor = lanes[lane]
         want = min(MAX_ACTIONS_PER_GAP, max(1, gap.delta + (1 if gap.weight > 1 else 0)))
-        matching = _matching_resources(knowledge, gap, horizon_weeks)
+        matching = _matching_resources(knowledge, gap, (end - cursor).days / 7 if cursor < end else 0)
         # One resource once: "pair with a staff engineer" twice in a plan reads as a mistake.
         used = {a.resource_id for a in actions}
         fresh = [res for res in matching if res.id not in used]
         picked = _pick_mix(fresh or matching, want)
-        # Lower-priority gaps start a little later so the first weeks are not overloaded.
-        cursor = start + timedelta(weeks=2 * rank)
         fitted = 0
         for res in sorted(picked, key=lambda r: SEQUENCE[r.category]):
             due = cursor + timedelta(weeks=res.duration_weeks)
@@ -159,7 +166,8 @@ def _schedule(knowledge: Knowledge, gaps: list[Gap], start: date, end: date) -> 
             fitted += 1
         if fitted == 0:
             outside.append(gap.competency_id)
-    outside += [g.competency_id for g in gaps[MAX_PRIORITY_GAPS:]]
+        else:
+            lanes[lane] = cursor
     actions.sort(key=lambda a: (a.due, a.start, a.resource_id))
     return actions, outside
 
