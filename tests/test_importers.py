@@ -324,3 +324,15 @@ def test_imported_ladder_is_searchable_with_the_cli(ladder: tuple[ImportReport, 
                                  "--top", "3", "--json"], obj=imported)
     assert result.exit_code == 0, result.output
     assert any(hit["id"].startswith("engineering-manager") for hit in json.loads(result.stdout))
+
+
+def test_csv_doubled_quotes_inside_quotes_follow_rfc_4180(tmp_path: Path) -> None:
+    # The header has no quotes, so a sniffed dialect guessed doublequote=False and misread the cell.
+    csv_file = tmp_path / "ladder.csv"
+    csv_file.write_text('path,job title,level,key behaviour,competency\n'
+                        'eng,Engineer,1,"He said ""yes"", then shipped it",Craft\n'
+                        'eng,Engineer,2,Plain work,Craft\n', encoding="utf-8")
+    report = import_csv_ladder(csv_file, tmp_path / "out")
+    assert report.bad_rows == []
+    levels = _competencies(tmp_path / "out")["craft"]["levels"]
+    assert levels[0]["behaviours"] == ['He said "yes", then shipped it.']

@@ -59,6 +59,14 @@ def import_ladder_csv(csv_file: Path, out_dir: Path, as_json: bool = JsonOpt) ->
     _report_import(lambda: import_csv_ladder(csv_file, out_dir), out_dir, as_json)
 
 
+@import_app.command("onet")
+def import_onet_cmd(onet_dir: Path, out_dir: Path, as_json: bool = JsonOpt) -> None:
+    """Import the O*NET database's text files (occupations, skills, reported titles, career links)."""
+    from coach.importers.onet import import_onet
+
+    _report_import(lambda: import_onet(onet_dir, out_dir), out_dir, as_json)
+
+
 def _report_import(run: Any, out_dir: Path, as_json: bool) -> None:
     from coach.knowledge import check_knowledge
 
@@ -70,7 +78,8 @@ def _report_import(run: Any, out_dir: Path, as_json: bool) -> None:
     payload = {**report.model_dump(mode="json"), "problems": [str(p) for p in problems]}
     lines = [f"imported into {out_dir}: {len(report.roles)} roles, {len(report.competencies)} competencies"]
     lines += [f"warning: {w}" for w in report.warnings]
-    lines += [f"line {b.line}: {b.reason}" if hasattr(b, "line") else str(b) for b in report.bad_rows]
+    lines += [f"{getattr(b, 'file', '') + ' ' if getattr(b, 'file', '') else ''}line {b.line}: {b.reason}"
+              if hasattr(b, "line") else str(b) for b in report.bad_rows]
     lines += [f"problem: {p}" for p in problems]
     emit(payload, as_json, "\n".join(lines))
     if problems:

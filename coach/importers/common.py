@@ -21,6 +21,7 @@ class BadRow(BaseModel):
     """An input row the importer skipped, located by its 1-based line in the source file."""
 
     line: int = Field(ge=1, description="1-based line where the row starts in the source file.")
+    file: str = Field("", description="The source file's name, when an import reads several.")
     reason: str
 
 

@@ -111,11 +111,13 @@ def _read_rows(csv_path: Path, report: ImportReport) -> list[_Row]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {csv_path}: {exc}", field="csv_path") from exc
     first_line = text.split("\n", 1)[0]
+    # Only the delimiter is sniffed: on a header line without quotes the sniffer also guesses
+    # doublequote=False, which misreads RFC 4180 cells like "He said ""yes"", then left".
     try:
-        dialect: Any = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     header = next(reader, None)
     if header is None:
         raise InvalidInput(f"{csv_path.name} is empty: expected a header row with {', '.join(REQUIRED_COLUMNS)}",
