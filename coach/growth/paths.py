@@ -105,8 +105,10 @@ def _cosine(a: list[float], b: list[float]) -> float:
 @lru_cache(maxsize=8)
 def role_graph(knowledge: Knowledge) -> dict[str, list[tuple[str, str]]]:
     """Edges role -> (role, via). Lateral links count both ways; similar roles fill gaps in the links."""
+    import numpy as np  # one matrix product instead of a Python loop over all pairs (O*NET: 9 s -> milliseconds)
+
     ids = sorted(knowledge.competencies)
-    vectors = {rid: _vector(r, ids) for rid, r in knowledge.roles.items()}
+    order = sorted(knowledge.roles)
     edges: dict[str, list[tuple[str, str]]] = {rid: [] for rid in knowledge.roles}
 
     def add(a: str, b: str, via: str) -> None:
@@ -119,14 +121,19 @@ def role_graph(knowledge: Knowledge) -> dict[str, list[tuple[str, str]]]:
         for lat in role.lateral_roles:
             add(rid, lat, "lateral_roles")
             add(lat, rid, "lateral_roles")
-    for rid, role in sorted(knowledge.roles.items()):
-        similar = sorted(
-            (other for oid, other in knowledge.roles.items()
-             if oid != rid and other.level in (role.level, role.level + 1)),
-            key=lambda o: (-_cosine(vectors[rid], vectors[o.id]), o.id),
-        )
-        for other in similar[:SIMILAR_NEIGHBOURS]:
-            add(rid, other.id, "competency-similarity")
+    matrix = np.array([_vector(knowledge.roles[rid], ids) for rid in order], dtype=np.float64)
+    norms = np.linalg.norm(matrix, axis=1)
+    unit = matrix / np.where(norms > 0, norms, 1.0)[:, None]
+    similarity = unit @ unit.T
+    levels = np.array([knowledge.roles[rid].level for rid in order])
+    for i, rid in enumerate(order):
+        allowed = (levels == levels[i]) | (levels == levels[i] + 1)
+        allowed[i] = False
+        candidates = np.flatnonzero(allowed)
+        # Most similar first, ties by id (the order list is sorted): the same edges as the pairwise loop gave.
+        best = candidates[np.lexsort((candidates, -np.round(similarity[i, candidates], 12)))][:SIMILAR_NEIGHBOURS]
+        for j in best:
+            add(rid, order[j], "competency-similarity")
     return edges
 
 
