@@ -17,6 +17,10 @@ from coach.growth.gaps import Gap, Rating, TrackMove, analyse_gaps, classify_mov
 from coach.knowledge import Knowledge, Role, named_roles
 
 MAX_STEPS = 3
+# After the first step a walk follows at most this many edges of a role (its written links first): a large
+# framework has roles with 20-40 links, and every 3-step walk through all of them took seconds (O*NET: 4,000 walks
+# a role). The sample knowledge has at most 7 edges a role, so nothing changes there.
+MAX_BRANCHING = 8
 SIMILAR_NEIGHBOURS = 2     # competency-similar roles added as lateral edges per role
 WEEKS_PER_LEVEL_FALLBACK = 12.0
 WEEKS_PER_MONTH = 4.345
@@ -207,7 +211,7 @@ def _walks(graph: dict[str, list[tuple[str, str]]], knowledge: Knowledge, start:
         if len(walk) > MAX_STEPS:
             continue
         seen = {rid for rid, _ in walk}
-        for nxt, via in graph[here]:
+        for nxt, via in (graph[here] if len(walk) == 1 else graph[here][:MAX_BRANCHING]):
             if nxt not in seen and knowledge.roles[nxt].level >= knowledge.roles[here].level:
                 stack.append([*walk, (nxt, via)])
 
@@ -223,8 +227,9 @@ def explore_paths(engine: Engine, current_role: str, interests: str = "", rating
     fit = interest_fit(engine, interests, current)
     graph = role_graph(knowledge)
     candidates: list[CareerPath] = []
+    prefixes: dict[tuple[str, ...], tuple[PathStep, dict[str, Rating]]] = {}  # walks share their first steps
     for walk in _walks(graph, knowledge, current.id):
-        candidates.append(_build_path(knowledge, current, walk, rating_map, fit))
+        candidates.append(_build_path(knowledge, current, walk, rating_map, fit, prefixes))
     candidates.sort(key=lambda p: (-p.score, len(p.steps), [s.role.id for s in p.steps]))
     chosen = _diverse(candidates, limit)
     return PathExploration(current_role=role_ref(current), interests=interests, paths=chosen,
@@ -251,20 +256,26 @@ def _clarifying_question(interests: str, current: Role, paths: list[CareerPath])
 
 
 def _build_path(knowledge: Knowledge, current: Role, walk: list[tuple[str, str]], ratings: dict[str, Rating],
-                fit: dict[str, float]) -> CareerPath:
+                fit: dict[str, float],
+                prefixes: dict[tuple[str, ...], tuple[PathStep, dict[str, Rating]]] | None = None) -> CareerPath:
     steps: list[PathStep] = []
     here = current
     step_ratings = ratings
-    for rid, via in walk:
+    prefixes = {} if prefixes is None else prefixes
+    for depth, (rid, via) in enumerate(walk, start=1):
         target = knowledge.roles[rid]
-        analysis = analyse_gaps(knowledge, here, target, step_ratings)
-        move = classify_move(here, target)
-        steps.append(PathStep(role=role_ref(target), move=move, via=via, distance=distance(analysis.gaps),
-                              top_gaps=analysis.gaps[:3],
-                              estimated_months=estimate_months(knowledge, analysis.gaps, move)))
-        # After a step the person is assumed to meet that role's levels (or keep higher ones).
-        levels = {cid: max(target.competencies.get(cid, 0), _level(step_ratings, here, cid)) for cid in knowledge.competencies}
-        step_ratings = {cid: Rating(manager=level) for cid, level in levels.items() if level > 0}
+        key = tuple(r for r, _ in walk[:depth])
+        if key not in prefixes:
+            analysis = analyse_gaps(knowledge, here, target, step_ratings)
+            move = classify_move(here, target)
+            step = PathStep(role=role_ref(target), move=move, via=via, distance=distance(analysis.gaps),
+                            top_gaps=analysis.gaps[:3], estimated_months=estimate_months(knowledge, analysis.gaps, move))
+            # After a step the person is assumed to meet that role's levels (or keep higher ones).
+            levels = {cid: max(target.competencies.get(cid, 0), _level(step_ratings, here, cid))
+                      for cid in knowledge.competencies}
+            prefixes[key] = (step, {cid: Rating(manager=level) for cid, level in levels.items() if level > 0})
+        step, step_ratings = prefixes[key]
+        steps.append(step)
         here = target
     final = knowledge.roles[walk[-1][0]]
     category = classify_move(current, final)
