@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coach.errors import UnknownCompetency, UnknownRole
+from coach.errors import RetrievalUnavailable, UnknownCompetency, UnknownRole
 from coach.knowledge import Competency, Knowledge, Role, load_knowledge, named_roles
 from coach.retrieval.embedder import get_embeddings
 from coach.retrieval.mirror import VectorMirror
@@ -49,6 +49,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None, *, knowledge: Knowledge | None = None,
                  embeddings: Embeddings | None = None) -> None:
         self.settings = settings or get_settings()
+        self.index_warning: str | None = None  # set when searches use an index built before the knowledge changed
         if knowledge is not None:
             self.__dict__["knowledge"] = knowledge
         if embeddings is not None:
@@ -89,12 +90,24 @@ class Engine:
         return self.settings.resolved_chroma_path / f"{self.settings.collection_prefix}-mirror.npz"
 
     def dense_source(self) -> DenseSource:
-        """The mirror when it holds exactly the current knowledge, else Chroma itself."""
+        """The mirror when it holds exactly the current knowledge, else Chroma itself.
+
+        A local index that was never built is an error (searching it would rank by keywords alone, silently); one
+        built before the knowledge changed still answers, and `index_warning` says so.
+        """
+        self.index_warning = None
         path = self.mirror_path
-        if path is not None:
-            mirror = VectorMirror(path)
-            if mirror.matches(self.knowledge.documents, self._model_id):
-                return mirror
+        if path is None:
+            return self.index
+        mirror = VectorMirror(path)
+        changed = mirror.changed(self.knowledge.documents, self._model_id)
+        if changed == 0:
+            return mirror
+        if changed is None and self.index.count() == 0:
+            raise RetrievalUnavailable("the search index is empty: run `coach index` (or `make run`) first")
+        if changed:
+            self.index_warning = (f"the search index is out of date: {changed} knowledge document(s) changed since "
+                                  "it was built; run `coach index`")
         return self.index
 
     @cached_property
@@ -110,7 +123,8 @@ class Engine:
         if isinstance(dense, VectorMirror) and dense.matches(self.knowledge.documents, self._model_id):
             return f"ok ({len(self.knowledge.documents)} documents, searched in the local copy of the Chroma index)"
         self.index.heartbeat()
-        return f"ok ({self.index.count()} documents)"
+        stale = f"; {self.index_warning}" if self.index_warning else ""
+        return f"ok ({self.index.count()} documents{stale})"
 
     @property
     def _model_id(self) -> str:

@@ -120,3 +120,27 @@ def test_top_is_respected_and_sorted(engine: Engine, top: int) -> None:
     hits = mirror.dense(engine.embeddings.embed_query("data analysis"), "competency", top)
     assert len(hits) == min(top, len([d for d in engine.knowledge.documents if d.kind == "competency"]))
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+
+
+def test_an_index_never_built_is_a_clear_error_not_a_keyword_only_ranking(tmp_path: Path) -> None:
+    from coach.errors import RetrievalUnavailable
+
+    empty = Engine(Settings(knowledge_dir=KNOWLEDGE_DIR, data_dir=tmp_path, _env_file=None))
+    with pytest.raises(RetrievalUnavailable, match="coach index"):
+        empty.search("mentoring", kind="role")
+
+
+def test_a_stale_index_still_answers_and_says_it_is_out_of_date(tmp_path: Path, engine: Engine) -> None:
+    import shutil
+
+    knowledge_dir = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, knowledge_dir)
+    settings = Settings(knowledge_dir=knowledge_dir, data_dir=tmp_path / "data", _env_file=None)
+    Engine(settings, embeddings=engine.embeddings).reindex()
+    questions = knowledge_dir / "questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace("What", "Which", 1), encoding="utf-8")
+    later = Engine(settings, embeddings=engine.embeddings)
+    assert later.search("mentoring", kind="role")
+    assert later.index_warning and "1 knowledge document(s) changed" in later.index_warning
+    ready = later.index_status()
+    assert ready.startswith("ok") and "out of date" in ready

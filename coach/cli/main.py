@@ -108,9 +108,12 @@ def search_cmd(ctx: typer.Context, text: str, kind: Optional[str] = typer.Option
     if kind not in (None, "role", "competency", "resource", "question", "opportunity"):
         fail(invalid("kind", f"must be role, competency, resource, question or opportunity, got '{kind}'"), as_json)
     try:
-        hits = engine(ctx).search(text, kind=kind, top=top, job_family=job_family, track=track, level=level)
+        built = engine(ctx)
+        hits = built.search(text, kind=kind, top=top, job_family=job_family, track=track, level=level)
     except CoachError as exc:
         fail(exc, as_json)
+    if built.index_warning:
+        typer.echo(f"warning: {built.index_warning}", err=True)
     emit([h.as_dict() for h in hits], as_json,
          "\n".join(f"{h.score:.4f}  {h.kind:<10} {h.id:<36} {h.title}" for h in hits) or "no results")
 

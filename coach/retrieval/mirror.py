@@ -92,6 +92,15 @@ class VectorMirror:
             self._snapshot = _Snapshot(stamp, hashes, kinds)
             return self._snapshot
 
+    def changed(self, documents: Sequence[Document], model_id: str) -> int | None:
+        """How many documents were added, changed or removed since the copy was written; None without a copy."""
+        snapshot = self._current_snapshot()
+        if snapshot is None:
+            return None
+        current = {doc.id: content_hash(doc, model_id) for doc in documents}
+        differ = sum(1 for doc_id, digest in current.items() if snapshot.hashes.get(doc_id) != digest)
+        return differ + sum(1 for doc_id in snapshot.hashes if doc_id not in current)
+
     def matches(self, documents: Sequence[Document], model_id: str) -> bool:
         """True when the file holds a vector for exactly these documents, made from their current content."""
         snapshot = self._current_snapshot()
