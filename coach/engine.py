@@ -58,7 +58,7 @@ class Engine:
 
     @cached_property
     def knowledge(self) -> Knowledge:
-        return load_knowledge(self.settings.knowledge_dir, self.settings.seed_people_file)
+        return load_knowledge(self.settings.knowledge_dir, self.settings.seed_people_file, cache_dir=self._yaml_cache)
 
     @cached_property
     def embeddings(self) -> Embeddings:
@@ -127,6 +127,11 @@ class Engine:
         return f"ok ({self.index.count()} documents{stale})"
 
     @property
+    def _yaml_cache(self) -> Path:
+        """Parsed knowledge files as JSON, keyed by their bytes (knowledge.py): a large framework loads in a blink."""
+        return self.settings.data_dir / "cache" / "knowledge"
+
+    @property
     def _model_id(self) -> str:
         return str(getattr(self.embeddings, "model_id", ""))
 
@@ -141,7 +146,8 @@ class Engine:
     def reload_knowledge(self) -> Knowledge:
         """Re-read the knowledge directory (after an admin changed it); the index follows on reindex()."""
         with self._lock:
-            knowledge = load_knowledge(self.settings.knowledge_dir, self.settings.seed_people_file)
+            knowledge = load_knowledge(self.settings.knowledge_dir, self.settings.seed_people_file,
+                                       cache_dir=self._yaml_cache)
             self.__dict__["knowledge"] = knowledge
             self.__dict__.pop("searcher", None)
             return knowledge

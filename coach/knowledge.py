@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -401,8 +404,54 @@ def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _read_yaml(path: Path, problems: list[Problem], rel: str, loader: type = _LineLoader) -> Any:
+_CACHE_FORMAT = "coach-knowledge-yaml-1"
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _from_json(obj: dict[str, Any]) -> Any:
+    if set(obj) == {"__date__"}:
+        return date.fromisoformat(obj["__date__"])
+    if set(obj) == {"__datetime__"}:
+        return datetime.fromisoformat(obj["__datetime__"])
+    return obj
+
+
+def _read_cached(path: Path, cache_dir: Path) -> tuple[bytes, Path, Any]:
+    """The file's bytes, its cache file and the parsed value from the cache (None when not cached)."""
+    data = path.read_bytes()
+    key = hashlib.sha256(_CACHE_FORMAT.encode() + b"\0" + data).hexdigest()
+    cached = cache_dir / f"{key}.json"
     try:
+        return data, cached, json.loads(cached.read_text(encoding="utf-8"), object_hook=_from_json)
+    except (OSError, ValueError):
+        return data, cached, None
+
+
+def _read_yaml(path: Path, problems: list[Problem], rel: str, loader: type = _LineLoader,
+               cache_dir: Path | None = None) -> Any:
+    """Parsed YAML. Valid files read the fast way may be cached as JSON under `cache_dir`, keyed by their bytes:
+    parsing is most of loading a large framework (O*NET's 2 MB: 0.9 s, against 0.05 s from the cache)."""
+    try:
+        if cache_dir is not None and loader is _PlainLoader:
+            data, cached, value = _read_cached(path, cache_dir)
+            if value is not None:
+                return value
+            value = yaml.load(data.decode("utf-8"), Loader=loader)  # noqa: S506 - a SafeLoader subclass
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(value, default=_to_json, ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, cached)
+            except (OSError, TypeError, ValueError):
+                pass  # a value JSON cannot hold, or a read-only data dir: no cache, same result
+            return value
         return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - SafeLoader subclasses
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -531,15 +580,17 @@ def _check_opportunities(raw: Any, opportunities: list[Opportunity], competency_
                                     f"opportunity '{o.id}': contact '{o.contact}' is not a person in the people file"))
 
 
-def _collect(root: Path, people_file: Path | None = None) -> tuple[Knowledge | None, list[Problem]]:
+def _collect(root: Path, people_file: Path | None = None,
+             cache_dir: Path | None = None) -> tuple[Knowledge | None, list[Problem]]:
     """Valid knowledge needs no line numbers: read it the fast way, and again with lines only to report problems."""
-    knowledge, problems = _collect_with(root, people_file, _PlainLoader)
+    knowledge, problems = _collect_with(root, people_file, _PlainLoader, cache_dir)
     if problems:
         knowledge, problems = _collect_with(root, people_file, _LineLoader)
     return knowledge, problems
 
 
-def _collect_with(root: Path, people_file: Path | None, loader: type) -> tuple[Knowledge | None, list[Problem]]:
+def _collect_with(root: Path, people_file: Path | None, loader: type,
+                  cache_dir: Path | None = None) -> tuple[Knowledge | None, list[Problem]]:
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(str(root), None, "knowledge directory does not exist")]
@@ -548,7 +599,7 @@ def _collect_with(root: Path, people_file: Path | None, loader: type) -> tuple[K
 
     def read(path: Path) -> tuple[str, Any]:
         rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        raw_by_file[rel] = _read_yaml(path, problems, rel, loader)
+        raw_by_file[rel] = _read_yaml(path, problems, rel, loader, cache_dir)
         return rel, raw_by_file[rel]
 
     families: list[Family] = []
@@ -621,9 +672,9 @@ def check_knowledge(root: Path, people_file: Path | None = None) -> list[Problem
     return _collect(Path(root), people_file)[1]
 
 
-def load_knowledge(root: Path, people_file: Path | None = None) -> Knowledge:
+def load_knowledge(root: Path, people_file: Path | None = None, *, cache_dir: Path | None = None) -> Knowledge:
     """Load and cross-check a knowledge directory; raise InvalidKnowledge listing every problem."""
-    knowledge, problems = _collect(Path(root), people_file)
+    knowledge, problems = _collect(Path(root), people_file, cache_dir)
     if knowledge is None:
         raise InvalidKnowledge([str(p) for p in problems])
     return knowledge
