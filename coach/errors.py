@@ -49,6 +49,12 @@ class InvalidKnowledge(CoachError):
         self.problems = problems
 
 
+class KnowledgeIncomplete(CoachError):
+    """The knowledge lacks a part this request needs (a question bank, a catalogue): say which file to add."""
+
+    status_code = 409
+
+
 class NotFound(CoachError):
     """A stored record does not exist."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,27 @@ def test_a_long_horizon_works_on_more_gaps_instead_of_stopping_early(engine: Eng
     assert max(a.due for a in long.actions) > add_months(start, 12)  # the actions use the horizon
     assert not covered & set(long.gaps_outside_horizon)
     assert all(start <= a.start < a.due <= long.end for a in long.actions)
+
+
+def test_knowledge_without_a_question_bank_or_catalogue_says_so(tmp_path: Path, engine: Engine) -> None:
+    """Issue #11: an imported ladder with no catalogue and no question bank gave 0 questions and exit 0."""
+    import shutil
+
+    from coach.errors import KnowledgeIncomplete
+    from coach.questions.arc import QuestionRequest
+    from coach.questions.service import questions
+    from coach.settings import Settings
+    from tests.conftest import KNOWLEDGE_DIR
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, root)
+    (root / "questions.yaml").unlink()
+    (root / "resources.yaml").unlink()
+    bare = Engine(Settings(knowledge_dir=root, data_dir=tmp_path / "data", _env_file=None), embeddings=engine.embeddings)
+    bare.reindex()
+    with pytest.raises(KnowledgeIncomplete, match="no question bank"):
+        questions(bare, QuestionRequest(role="data-analyst", aspiration="grow into a lead"))
+    plan = build_development_map(bare, "data-analyst", target_role="senior-data-analyst")
+    assert plan.gaps and not plan.actions
+    assert any("no catalogue of development actions" in note for note in plan.notes)
+    assert "Not covered inside the horizon" not in " ".join(plan.notes)

@@ -248,7 +248,10 @@ def _notes(current: Role, target: Role, analysis: GapAnalysis, outside: list[str
                      f"For growth consider a step up ({up or 'none listed'}) or a lateral move ({lateral or 'none listed'}).")
     if not analysis.gaps:
         notes.append("No competency gaps for the target role: the plan sets stretch goals on the strongest competencies.")
-    if outside:
+    if not knowledge.resources:
+        notes.append("The knowledge has no catalogue of development actions (resources.yaml), so the map has gaps and "
+                     "milestones but no dated actions: add a catalogue (knowledge/resources.yaml is an example).")
+    elif outside:
         names = ", ".join(knowledge.competencies[c].name for c in outside)
         notes.append(f"Not covered inside the horizon: {names}. Extend the horizon or plan them for the next cycle.")
     assumed = [g.competency for g in analysis.gaps if g.assumed]

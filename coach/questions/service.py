@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from coach.engine import Engine
+from coach.errors import KnowledgeIncomplete
 from coach.questions.arc import MAX_TEXT, OpenCommitment, QuestionRequest, QuestionSet, suggest_questions
 from coach.store.rhythm import latest_shared_reflection
 from coach.store.store import Store
@@ -14,6 +15,12 @@ OWNER_ROLES = ("employee", "manager", "other")
 
 def questions(engine: Engine, request: QuestionRequest) -> QuestionSet:
     """Rules arc; with an LLM configured, its draft replaces the arc only if it passes every check."""
+    if not engine.knowledge.questions:
+        # An imported ladder brings roles and competencies but no question bank: say so instead of 0 questions.
+        raise KnowledgeIncomplete(
+            "questions: the knowledge has no question bank (questions.yaml in the knowledge directory), so there is "
+            "nothing to choose questions from; add one (knowledge/questions.yaml is an example) and run `coach index`",
+            field="questions")
     rules = suggest_questions(engine, request)
     if not engine.llm_enabled:
         return rules
