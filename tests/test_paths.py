@@ -117,3 +117,13 @@ def test_paths_rarely_pass_through_a_third_family(engine: Engine) -> None:
                 total += 1
                 drifting += bool(_third_family_steps(engine, rid, path))
     assert drifting / total < 0.08, f"{drifting} of {total} paths pass through an unrelated family"
+
+
+def test_words_that_lean_to_a_track_pull_its_roles(engine: Engine) -> None:
+    """'Lead a small team' from a senior engineer ranked Staff Engineer (and a support team lead) first."""
+    lead = explore_paths(engine, "senior-software-engineer", "Lead a small team", limit=4)
+    assert lead.paths[0].steps[-1].role.id == "engineering-manager"
+    deep = explore_paths(engine, "senior-software-engineer", "deep expertise, hard technical problems", limit=4)
+    assert deep.paths[0].category != "management"
+    neutral = explore_paths(engine, "senior-data-analyst", "I love customer problems", limit=4)
+    assert all(p.interest_fit is None or 0.0 <= p.interest_fit <= 1.0 for p in lead.paths + deep.paths + neutral.paths)

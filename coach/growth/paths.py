@@ -47,6 +47,11 @@ OTHER_FAMILY_FIT = 0.6
 # A path that passes through a family that is neither the person's nor the target's drifts (an engineer to HR by
 # way of design, an analytics manager to customer success by way of engineering): each such step costs this much.
 DRIFT_PENALTY = 0.6
+# Whether the words sound more like the organisation's management roles or its individual-contributor roles (the
+# cosine to each track's mean role vector): a difference of TRACK_SCALE counts fully, and moves the fit of the roles
+# on that track by up to TRACK_PULL. "Lead a small team" +0.11, "deep technical work" -0.14, "customer problems" 0.
+TRACK_SCALE = 0.1
+TRACK_PULL = 0.3
 # Below this interest fit for every path shown, the words matched nothing well from here: ask, do not guess.
 WEAK_FIT = 0.3
 
@@ -190,6 +195,11 @@ def interest_fit(engine: Engine, interests: str, current: Role | None = None) ->
     # and 4 (graph-aware recall@3 0.900 -> 0.833, 0.938 -> 0.906), so it is not done.
     fit = _rank_fit(engine, split_aspiration(interests).wanted)
     named = named_roles(knowledge, interests)
+    # From a current role, words that lean to one track (lead a team / deep technical work) pull its roles up.
+    pull = _track_pull(engine, split_aspiration(interests).wanted) if current is not None else 0.0
+    if pull:
+        fit = {rid: min(1.0, max(0.0, value + (pull if knowledge.roles[rid].track == "management" else -pull)))
+               for rid, value in fit.items()}
     if current is not None:
         linked = set(current.next_roles) | set(current.lateral_roles)
         fit = {rid: value if (knowledge.roles[rid].job_family == current.job_family or rid in linked or rid in named)
@@ -234,6 +244,26 @@ def explore_paths(engine: Engine, current_role: str, interests: str = "", rating
     chosen = _diverse(candidates, limit)
     return PathExploration(current_role=role_ref(current), interests=interests, paths=chosen,
                            clarify=_clarifying_question(interests, current, chosen))
+
+
+def _track_pull(engine: Engine, wanted: str) -> float:
+    """How far the words lean to the management track (> 0) or the individual-contributor one (< 0), scaled."""
+    from coach.retrieval.mirror import VectorMirror
+
+    source = engine.searcher.index
+    vectors = source.vectors("role") if isinstance(source, VectorMirror) else {}
+    tracks = {track: [v for rid, v in vectors.items() if rid in engine.knowledge.roles
+                      and engine.knowledge.roles[rid].track == track] for track in ("management", "ic")}
+    if not tracks["management"] or not tracks["ic"]:
+        return 0.0  # a Chroma server (no local copy), or a framework with one track only
+    import numpy as np
+
+    query = np.asarray(engine.embeddings.embed_query(wanted), dtype=np.float32)
+    lean = {}
+    for track, rows in tracks.items():
+        centre = np.mean(rows, axis=0)
+        lean[track] = float(query @ (centre / np.linalg.norm(centre)))
+    return TRACK_PULL * max(-1.0, min(1.0, (lean["management"] - lean["ic"]) / TRACK_SCALE))
 
 
 def _has_words(text: str) -> bool:

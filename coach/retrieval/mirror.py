@@ -108,6 +108,12 @@ class VectorMirror:
             return False
         return all(snapshot.hashes.get(doc.id) == content_hash(doc, model_id) for doc in documents)
 
+    def vectors(self, kind: str) -> dict[str, np.ndarray]:
+        """The unit vector of every document of one kind, by id (empty without a copy)."""
+        snapshot = self._current_snapshot()
+        part = snapshot.kinds.get(kind) if snapshot else None
+        return dict(zip(part.ids, part.vectors)) if part else {}
+
     def dense(self, vector: list[float], kind: str, top: int, where: dict | None = None,
               allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest documents of one kind, exact, best first.
