@@ -127,3 +127,18 @@ def test_words_that_lean_to_a_track_pull_its_roles(engine: Engine) -> None:
     assert deep.paths[0].category != "management"
     neutral = explore_paths(engine, "senior-data-analyst", "I love customer problems", limit=4)
     assert all(p.interest_fit is None or 0.0 <= p.interest_fit <= 1.0 for p in lead.paths + deep.paths + neutral.paths)
+
+
+def test_durations_grow_with_the_gaps_not_with_course_lengths(engine: Engine) -> None:
+    """'Senior Data Analyst -> Product Manager in ~4 months' for five levels of gaps (issue #11)."""
+    from coach.growth.paths import PARALLEL_COMPETENCIES, PRACTICE_MONTHS_PER_LEVEL
+
+    x = explore_paths(engine, "senior-data-analyst", "product management", limit=4)
+    to_pm = next(p for p in x.paths if [s.role.id for s in p.steps] == ["product-manager"])
+    assert to_pm.total_months >= 8
+    for path in explore_paths(engine, "software-engineer-ii", limit=6).paths:
+        for step in path.steps:
+            # The whole gap, not only the top three shown: the distance is the sum of the levels to gain.
+            assert step.estimated_months >= PRACTICE_MONTHS_PER_LEVEL * step.distance / PARALLEL_COMPETENCIES - 0.05
+    ladder = explore_paths(engine, "software-engineer-ii", "senior engineer next year, not interested in managing")
+    assert ladder.paths[0].steps[0].role.id == "senior-software-engineer" and ladder.paths[0].total_months >= 9

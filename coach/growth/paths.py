@@ -41,6 +41,11 @@ NO_REPORTS_PENALTY = 0.3
 STEP_BACK_BONUS = 0.25
 STEP_BACK_PENALTY = 0.3
 MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
+# Being seen to work at the next level of a competency takes months of practice, whatever the course takes; a person
+# grows a few competencies at once (see estimate_months).
+PRACTICE_MONTHS_PER_LEVEL = 4.0
+PARALLEL_COMPETENCIES = 3
+LINK_WEIGHT = {"next_roles": 1.0, "lateral_roles": 0.5, "competency-similarity": 0.0}
 # A role in another family that the person did not name and that no link of their own role leads to counts this
 # much of its fit: "lead a small team" from an engineer is first an engineering team, not a support team.
 OTHER_FAMILY_FIT = 0.6
@@ -166,12 +171,20 @@ def weeks_for_gap(knowledge: Knowledge, gap: Gap) -> float:
 
 
 def estimate_months(knowledge: Knowledge, gaps: list[Gap], move: TrackMove) -> float:
-    """Gaps are worked on in parallel: the longest sets the pace, the others add a quarter of theirs."""
+    """Typical months to be ready for a move: the catalogue's pace, but never faster than practice allows.
+
+    From the catalogue, gaps are worked on in parallel: the longest sets the pace, the others add a quarter of theirs.
+    But courses and assignments take weeks, while being seen to work at a new level takes practice: each level of
+    the largest gap takes PRACTICE_MONTHS_PER_LEVEL, and all the levels to gain take that much spread over
+    PARALLEL_COMPETENCIES at a time ("Senior Data Analyst -> Product Manager, 5 levels to gain" was ~4 months).
+    """
     weeks = sorted((weeks_for_gap(knowledge, g) for g in gaps), reverse=True)
     if not weeks:
         return float(MIN_MONTHS[move])
     months = (weeks[0] + 0.25 * sum(weeks[1:])) / WEEKS_PER_MONTH
-    return round(max(months, MIN_MONTHS[move]), 1)
+    levels = [max(0, g.required - g.current) for g in gaps]
+    practice = PRACTICE_MONTHS_PER_LEVEL * max(max(levels), sum(levels) / PARALLEL_COMPETENCIES)
+    return round(max(months, practice, MIN_MONTHS[move]), 1)
 
 
 def _rank_fit(engine: Engine, text: str) -> dict[str, float]:
@@ -313,7 +326,8 @@ def _build_path(knowledge: Knowledge, current: Role, walk: list[tuple[str, str]]
     fit_value = fit.get(final.id) if fit else None
     closeness = 1.0 / (1.0 + total_months / 12.0)
     # Interests decide first when given; then short, direct and explicitly linked paths win.
-    linked = sum(1 for s in steps if s.via != "competency-similarity") / len(steps)
+    # The organisation's written ladder (next_roles) counts most, a written lateral link less, similarity least.
+    linked = sum(LINK_WEIGHT.get(s.via, 0.0) for s in steps) / len(steps)
     home = {current.job_family, final.job_family}
     drift = sum(1 for s in steps[:-1] if knowledge.roles[s.role.id].job_family not in home)
     score = ((2.0 * (fit_value or 0.0)) + closeness + 0.3 * linked - 0.15 * (len(steps) - 1)
