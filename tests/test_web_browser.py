@@ -169,6 +169,12 @@ def test_keyboard_and_phone_width(browser, api, store) -> None:  # noqa: F811
     assert plain.get_by_role("heading", name="Lena Fischer").is_visible()
     plain.goto("/people/lena-fischer/paths")
     assert plain.locator("svg.chart").count() == 1 and plain.locator("main ol > li").count() >= 1
+    # Words that match nothing (here only emoji) get a question to ask first, above the usual directions.
+    page.goto("/people/lena-fischer/paths")
+    page.get_by_label("What energises").fill("🚀🚀🚀")
+    page.get_by_role("button", name="Show paths").click()
+    assert page.get_by_role("note").filter(has_text="Ask first").is_visible()
+    screenshot(page, "paths-clarify")
 
 
 def test_no_serious_or_critical_accessibility_violations(browser, api, store) -> None:  # noqa: F811
