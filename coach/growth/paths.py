@@ -45,7 +45,9 @@ MIN_MONTHS = {"up": 6, "expert-ic": 9, "management": 6, "lateral": 3, "down": 2}
 # grows a few competencies at once (see estimate_months).
 PRACTICE_MONTHS_PER_LEVEL = 4.0
 PARALLEL_COMPETENCIES = 3
-LINK_WEIGHT = {"next_roles": 1.0, "lateral_roles": 0.5, "competency-similarity": 0.0}
+# Written links (next or lateral) count alike in a path's score, similarity not at all. Counting a lateral link half
+# kept Software Engineer II's expert track on Senior SWE -> Staff, but lowered O*NET paths recall@10 0.399 -> 0.378.
+LINK_WEIGHT = {"next_roles": 1.0, "lateral_roles": 1.0, "competency-similarity": 0.0}
 # A role in another family that the person did not name and that no link of their own role leads to counts this
 # much of its fit: "lead a small team" from an engineer is first an engineering team, not a support team.
 OTHER_FAMILY_FIT = 0.6
@@ -326,7 +328,6 @@ def _build_path(knowledge: Knowledge, current: Role, walk: list[tuple[str, str]]
     fit_value = fit.get(final.id) if fit else None
     closeness = 1.0 / (1.0 + total_months / 12.0)
     # Interests decide first when given; then short, direct and explicitly linked paths win.
-    # The organisation's written ladder (next_roles) counts most, a written lateral link less, similarity least.
     linked = sum(LINK_WEIGHT.get(s.via, 0.0) for s in steps) / len(steps)
     home = {current.job_family, final.job_family}
     drift = sum(1 for s in steps[:-1] if knowledge.roles[s.role.id].job_family not in home)
