@@ -23,6 +23,7 @@ from tests.conftest import KNOWLEDGE_DIR
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"  # made by tests/data/make_minilm_reference.py
 
 
+@pytest.mark.slow  # 31 reference texts, some long (2.5 s): a guard against library changes, in make test
 def test_vectors_match_the_pytorch_model() -> None:
     items = json.loads(REFERENCE.read_text())["items"]
     texts = [item["text"] for item in items]

@@ -30,6 +30,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, float
 
 
 @needs_onet
+@pytest.mark.slow  # imports all of O*NET (13 MB) and checks it: 9 s, in make test only
 def test_real_import_is_valid_knowledge(imported: tuple[Any, Path, float]) -> None:
     report, out, seconds = imported
     assert check_knowledge(out) == []
@@ -49,6 +50,7 @@ def test_real_import_is_valid_knowledge(imported: tuple[Any, Path, float]) -> No
 
 
 @needs_onet
+@pytest.mark.slow  # the same import
 def test_a_known_occupation(imported: tuple[Any, Path, float]) -> None:
     _, out, _ = imported
     knowledge = load_knowledge(out)

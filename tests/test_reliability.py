@@ -196,6 +196,7 @@ def _llm_endpoint(fault: str) -> Iterator[str]:
         yield base_url
 
 
+@pytest.mark.slow  # fault injection: a server of its own per fault, waiting out timeouts (6 s); make test runs it
 @pytest.mark.parametrize("fault", list(WHY))
 def test_llm_faults_fall_back_to_the_rules_engine(fault: str, engine: Engine, settings: Settings, rel_store: Store,
                                                   rel_tokens: dict[str, str]) -> None:
@@ -237,6 +238,7 @@ def _finished_job(client, job_id: str) -> dict:  # noqa: ANN001 - an httpx.Clien
 # --- 2. faults: Chroma ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # fault injection with a server of its own; make test runs it
 def test_chroma_down_is_503_and_the_notes_are_kept(engine: Engine, settings: Settings, rel_store: Store,
                                                    rel_tokens: dict[str, str]) -> None:
     with _serve_variant(engine, settings, rel_store, rel_tokens, chroma_host="127.0.0.1",
@@ -270,6 +272,7 @@ def test_chroma_down_is_503_and_the_notes_are_kept(engine: Engine, settings: Set
 # --- 2. faults: the database --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # fault injection with a server of its own; make test runs it
 def test_locked_database_is_503_nothing_half_written_then_recovers(tmp_path: Path, engine: Engine,
                                                                    settings: Settings) -> None:
     db = tmp_path / "locked" / "coach.db"
@@ -309,6 +312,7 @@ def test_locked_database_is_503_nothing_half_written_then_recovers(tmp_path: Pat
     store.close()
 
 
+@pytest.mark.slow  # fault injection with a server of its own; make test runs it
 def test_deleted_database_is_503_and_no_write_is_lost(tmp_path: Path, engine: Engine, settings: Settings) -> None:
     db = tmp_path / "gone" / "coach.db"
     store = _fresh_store(db, busy_timeout_s=0.2)
