@@ -117,7 +117,6 @@ def test_knowledge_without_a_question_bank_or_catalogue_says_so(tmp_path: Path, 
     (root / "questions.yaml").unlink()
     (root / "resources.yaml").unlink()
     bare = Engine(Settings(knowledge_dir=root, data_dir=tmp_path / "data", _env_file=None), embeddings=engine.embeddings)
-    bare.reindex()
     with pytest.raises(KnowledgeIncomplete, match="no question bank"):
         questions(bare, QuestionRequest(role="data-analyst", aspiration="grow into a lead"))
     plan = build_development_map(bare, "data-analyst", target_role="senior-data-analyst")

@@ -89,15 +89,14 @@ def test_a_cli_search_on_an_indexed_store_never_opens_chroma(engine: Engine, set
     assert result["loaded"] == []
 
 
-def test_ready_on_a_local_index_does_not_open_chroma(tmp_path: Path, engine: Engine) -> None:
+def test_ready_on_a_local_index_does_not_open_chroma(tmp_path: Path, engine: Engine, settings: Settings) -> None:
     from fastapi.testclient import TestClient
 
     from api.main import create_app
     from coach.store.store import Store
 
-    settings = Settings(knowledge_dir=KNOWLEDGE_DIR, data_dir=tmp_path, _env_file=None)
-    Engine(settings, embeddings=engine.embeddings).reindex()
-    fresh = Engine(settings, embeddings=engine.embeddings)  # a new process: the index is on disk, nothing is open
+    # A new process on the session's indexed data directory: the index is on disk, nothing is open yet.
+    fresh = Engine(settings, embeddings=engine.embeddings)
     store = Store(f"sqlite:///{tmp_path / 'coach.db'}")
     store.migrate()
     with TestClient(create_app(settings, engine=fresh, store=store)) as client:
