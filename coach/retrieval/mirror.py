@@ -103,10 +103,7 @@ class VectorMirror:
 
     def matches(self, documents: Sequence[Document], model_id: str) -> bool:
         """True when the file holds a vector for exactly these documents, made from their current content."""
-        snapshot = self._current_snapshot()
-        if snapshot is None or len(snapshot.hashes) != len(documents):
-            return False
-        return all(snapshot.hashes.get(doc.id) == content_hash(doc, model_id) for doc in documents)
+        return self.changed(documents, model_id) == 0
 
     def vectors(self, kind: str) -> dict[str, np.ndarray]:
         """The unit vector of every document of one kind, by id (empty without a copy)."""
