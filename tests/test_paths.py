@@ -142,3 +142,40 @@ def test_durations_grow_with_the_gaps_not_with_course_lengths(engine: Engine) ->
             assert step.estimated_months >= PRACTICE_MONTHS_PER_LEVEL * step.distance / PARALLEL_COMPETENCIES - 0.05
     ladder = explore_paths(engine, "software-engineer-ii", "senior engineer next year, not interested in managing")
     assert ladder.paths[0].steps[0].role.id == "senior-software-engineer" and ladder.paths[0].total_months >= 9
+
+
+def _explore_every_walk(engine: Engine, role: str, interests: str, ratings: dict | None, limit: int) -> list:
+    """How explore_paths chose before it scored walks as arrays: a model for every walk, sorted, then _diverse."""
+    from coach.growth.paths import _build_path, _diverse, _walks, interest_fit
+
+    k = engine.knowledge
+    current = k.roles[role]
+    rating_map = normalise_ratings(ratings)
+    fit = interest_fit(engine, interests, current)
+    prefixes: dict = {}
+    candidates = [_build_path(k, current, walk, rating_map, fit, prefixes)
+                  for walk in _walks(role_graph(k), k, current.id)]
+    candidates.sort(key=lambda p: (-p.score, len(p.steps), [s.role.id for s in p.steps]))
+    return _diverse(candidates, limit)
+
+
+def test_scoring_walks_as_arrays_chooses_what_building_every_path_chose(engine: Engine) -> None:
+    """_score_walks must rank exactly as _build_path scores: same paths, order, scores and text, for every role."""
+    from coach.growth.paths import _build_path, _score_walks, interest_fit
+
+    k = engine.knowledge
+    for rid in sorted(k.roles):
+        current = k.roles[rid]
+        comps = sorted(current.competencies)
+        ratings = {comps[0]: 5, comps[-1]: {"self": 1, "manager": 3}} if len(comps) > 1 else None
+        for interests, given, limit in (("", None, 20), ("lead a small team", None, 6), ("customer problems", ratings, 8)):
+            new = explore_paths(engine, rid, interests, given, limit=limit).paths
+            assert [p.model_dump() for p in new] == [p.model_dump() for p in
+                                                     _explore_every_walk(engine, rid, interests, given, limit)], rid
+        # Every walk's score, not only the chosen ones'.
+        fit = interest_fit(engine, "lead a small team", current)
+        walks = _score_walks(k, current, {}, fit)
+        prefixes: dict = {}
+        for ranked in walks.ranked():
+            path = _build_path(k, current, walks.walk(ranked.walk), {}, fit, prefixes)
+            assert (ranked.score, ranked.category, ranked.drift) == (path.score, path.category, path.drift), rid

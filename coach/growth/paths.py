@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from statistics import median
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -161,9 +162,11 @@ def _weeks_per_level(knowledge: Knowledge) -> dict[tuple[str, int], float]:
 
 def weeks_for_gap(knowledge: Knowledge, gap: Gap) -> float:
     """Typical calendar weeks to close a gap: the median matching resource for each level to climb."""
-    table = _weeks_per_level(knowledge)
-    return sum(table.get((gap.competency_id, max(level, 1)), WEEKS_PER_LEVEL_FALLBACK)
-               for level in range(gap.current, gap.required))
+    return _gap_weeks(_weeks_per_level(knowledge), gap.competency_id, gap.current, gap.required)
+
+
+def _gap_weeks(table: dict[tuple[str, int], float], competency_id: str, current: int, required: int) -> float:
+    return sum(table.get((competency_id, max(level, 1)), WEEKS_PER_LEVEL_FALLBACK) for level in range(current, required))
 
 
 def estimate_months(knowledge: Knowledge, gaps: list[Gap], move: TrackMove) -> float:
@@ -238,22 +241,231 @@ def _walks(graph: dict[str, list[tuple[str, str]]], knowledge: Knowledge, start:
 
 def explore_paths(engine: Engine, current_role: str, interests: str = "", ratings: dict | None = None,
                   *, limit: int = 6) -> PathExploration:
-    """Up to `limit` ranked paths from the current role: up, lateral, expert IC and management tracks."""
+    """Up to `limit` ranked paths from the current role: up, lateral, expert IC and management tracks.
+
+    Every walk is scored (_score_walks: _build_path's arithmetic over arrays), but only the chosen paths become
+    models: building one per walk took 200-500 ms a call on O*NET, where a role has 100 to 3,000 walks.
+    """
     if not 1 <= limit <= 20:
         raise InvalidInput("limit: must be between 1 and 20", field="limit")
     knowledge = engine.knowledge
     current = engine.resolve_role(current_role, field="current_role")
     rating_map = normalise_ratings(ratings)
     fit = interest_fit(engine, interests, current)
-    graph = role_graph(knowledge)
-    candidates: list[CareerPath] = []
+    walks = _score_walks(knowledge, current, rating_map, fit)
     prefixes: dict[tuple[str, ...], tuple[PathStep, dict[str, Rating]]] = {}  # walks share their first steps
-    for walk in _walks(graph, knowledge, current.id):
-        candidates.append(_build_path(knowledge, current, walk, rating_map, fit, prefixes))
-    candidates.sort(key=lambda p: (-p.score, len(p.steps), [s.role.id for s in p.steps]))
-    chosen = _diverse(candidates, limit)
+    chosen = [_build_path(knowledge, current, walks.walk(c.walk), rating_map, fit, prefixes)
+              for c in _choose(walks.ranked(), limit)]
     return PathExploration(current_role=role_ref(current), interests=interests, paths=chosen,
                            clarify=_clarifying_question(interests, current, chosen))
+
+
+VIAS = ("next_roles", "lateral_roles", "competency-similarity")
+MOVES: tuple[TrackMove, ...] = ("up", "lateral", "expert-ic", "management", "down")
+
+
+class _Tables:
+    """The knowledge as arrays for _score_walks: built once per loaded knowledge (_tables), like role_graph."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        import numpy as np
+
+        graph = role_graph(knowledge)
+        self.ids = sorted(knowledge.roles)  # row order is id order: comparing rows compares ids
+        self.row = {rid: i for i, rid in enumerate(self.ids)}
+        roles = [knowledge.roles[rid] for rid in self.ids]
+        self.competencies = list(knowledge.competencies)
+        column = {cid: c for c, cid in enumerate(self.competencies)}
+        self.required = np.zeros((len(roles), len(self.competencies)), dtype=np.int64)  # 0: not required
+        for i, role in enumerate(roles):
+            for cid, level in role.competencies.items():
+                self.required[i, column[cid]] = level
+        self.level = np.array([r.level for r in roles], dtype=np.int64)
+        self.management = np.array([r.track == "management" for r in roles], dtype=bool)
+        families = {name: k for k, name in enumerate(sorted({r.job_family for r in roles}))}
+        self.family = np.array([families[r.job_family] for r in roles], dtype=np.int64)
+        self.min_months = np.array([MIN_MONTHS[m] for m in MOVES], dtype=np.int64)
+        self.link_weight = np.array([LINK_WEIGHT.get(via, 0.0) for via in VIAS], dtype=np.float64)
+        # weeks[c, current, required]: weeks_for_gap of every gap a competency can have.
+        table = _weeks_per_level(knowledge)
+        self.weeks = np.zeros((len(self.competencies), 6, 6), dtype=np.float64)
+        for c, cid in enumerate(self.competencies):
+            for current in range(1, 6):
+                for required in range(current + 1, 6):
+                    self.weeks[c, current, required] = _gap_weeks(table, cid, current, required)
+        # The edges _walks follows, never down a level: all of a role's edges from the start, the first
+        # MAX_BRANCHING of them after (-1 pads).
+        self.first: list[tuple[list[int], list[int]]] = []
+        self.later = np.full((len(roles), MAX_BRANCHING), -1, dtype=np.int64)
+        self.later_via = np.zeros((len(roles), MAX_BRANCHING), dtype=np.int64)
+        for i, rid in enumerate(self.ids):
+            up = [(self.row[nxt], VIAS.index(via)) for nxt, via in graph[rid] if knowledge.roles[nxt].level >= roles[i].level]
+            self.first.append(([j for j, _ in up], [v for _, v in up]))
+            later = [(self.row[nxt], VIAS.index(via)) for nxt, via in graph[rid][:MAX_BRANCHING]
+                     if knowledge.roles[nxt].level >= roles[i].level]
+            for k, (j, via) in enumerate(later):
+                self.later[i, k], self.later_via[i, k] = j, via
+
+    def moves(self, here, target):  # numpy arrays of rows
+        """classify_move for arrays of rows: indices into MOVES."""
+        import numpy as np
+
+        lh, lt = self.level[here], self.level[target]
+        mh, mt = self.management[here], self.management[target]
+        return np.select([lt < lh, mt & ~mh, ~mt & (lt >= 4) & (lt > lh), lt > lh], [4, 3, 2, 0], default=1)
+
+
+@lru_cache(maxsize=8)
+def _tables(knowledge: Knowledge) -> _Tables:
+    return _Tables(knowledge)
+
+
+class _Ranked(NamedTuple):
+    walk: int
+    category: TrackMove
+    drift: int
+    final: str
+    score: float
+
+
+class _Walks:
+    """Every walk _walks yields from one role, with _build_path's score, category and drift: arrays by depth."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self.tables = tables
+        self.paths: list = []  # per depth: (walks, depth + 1) role rows along each walk
+        self.vias: list = []   # per depth: (walks, depth + 1) indices into VIAS
+        self.scores: list[float] = []
+        self.categories: list = []
+        self.drifts: list = []
+
+    def walk(self, i: int) -> list[tuple[str, str]]:
+        """The walk as _walks gives it: [(role id, via), ...]."""
+        for path, via in zip(self.paths, self.vias):
+            if i < len(path):
+                return [(self.tables.ids[r], VIAS[v]) for r, v in zip(path[i].tolist(), via[i].tolist())]
+            i -= len(path)
+        raise IndexError(i)
+
+    def ranked(self) -> list[_Ranked]:
+        """All walks in the order explore_paths ranks them: best score first, then fewer steps, then the role ids
+        of the steps (rows are in id order)."""
+        import numpy as np
+
+        if not self.scores:
+            return []
+        rows = np.concatenate([np.pad(p, ((0, 0), (0, MAX_STEPS - p.shape[1])), constant_values=-1)
+                               for p in self.paths])
+        steps = np.concatenate([np.full(len(p), p.shape[1]) for p in self.paths])
+        scores = np.array(self.scores, dtype=np.float64)
+        order = np.lexsort((*(rows[:, k] for k in reversed(range(MAX_STEPS))), steps, -scores)).tolist()
+        finals = np.concatenate([p[:, -1] for p in self.paths]).tolist()
+        categories = np.concatenate(self.categories).tolist()
+        drifts = np.concatenate(self.drifts).tolist()
+        ids = self.tables.ids
+        return [_Ranked(i, MOVES[categories[i]], drifts[i], ids[finals[i]], self.scores[i]) for i in order]
+
+
+def _score_walks(knowledge: Knowledge, current: Role, ratings: dict[str, Rating], fit: dict[str, float]) -> _Walks:
+    """The walks from `current` with the scores _build_path gives them, without building a model.
+
+    The levels before a step are a vector: its gaps are where the role requires more than max(level, 1), and the
+    levels after it max(levels, required) (what _build_path's ratings per prefix amount to). Every float that decides
+    the ranking comes from the same operations in the same order as in _build_path and estimate_months: round() and
+    sum() in Python, array arithmetic only where it is one IEEE operation per element (and sorting).
+    """
+    import numpy as np
+
+    t = _tables(knowledge)
+    out = _Walks(t)
+    start = t.row[current.id]
+    fit_row = np.zeros(len(t.ids), dtype=np.float64)
+    for rid, value in (fit or {}).items():
+        fit_row[t.row[rid]] = value or 0.0
+    columns = np.arange(len(t.competencies))
+    first, first_via = t.first[start]
+    path = np.array(first, dtype=np.int64).reshape(-1, 1)
+    via = np.array(first_via, dtype=np.int64).reshape(-1, 1)
+    here = np.full(len(path), start, dtype=np.int64)
+    levels = np.broadcast_to(np.array([_level(ratings, current, cid) for cid in t.competencies], dtype=np.int64),
+                             (len(path), len(t.competencies)))
+    step_months: list = []  # per depth: months of that step, per walk of that depth
+    index = np.arange(len(path)).reshape(-1, 1)  # per walk: its prefixes' positions at each depth
+    for depth in range(MAX_STEPS):
+        if depth:
+            last = path[:, -1]
+            kids = t.later[last]
+            keep = (kids >= 0) & (kids != start)
+            for k in range(path.shape[1]):
+                keep &= kids != path[:, k:k + 1]
+            parent, slot = np.nonzero(keep)
+            here = last[parent]
+            path = np.hstack([path[parent], kids[parent, slot][:, None]])
+            via = np.hstack([via[parent], t.later_via[here, slot][:, None]])
+            index = np.hstack([index[parent], np.arange(len(parent)).reshape(-1, 1)])
+            levels = levels[parent]
+        if not len(path):
+            break
+        target = path[:, -1]
+        required = t.required[target]
+        known = np.maximum(levels, 1)
+        gap = required > known
+        weeks = np.where(gap, t.weeks[columns, known, required], 0.0)
+        delta = np.where(gap, required - known, 0)
+        # estimate_months per step: weeks largest first (zeros after the gaps add nothing to a sum)
+        count = int(gap.sum(axis=1).max()) if gap.size else 0
+        ordered = np.sort(weeks, axis=1)[:, ::-1][:, :max(count, 1)].tolist()
+        months = []
+        for row, has_gap, most, total, minimum in zip(ordered, gap.any(axis=1).tolist(), delta.max(axis=1).tolist(),
+                                                      delta.sum(axis=1).tolist(),
+                                                      t.min_months[t.moves(here, target)].tolist()):
+            if not has_gap:
+                months.append(float(minimum))
+                continue
+            pace = (row[0] + 0.25 * sum(row[1:])) / WEEKS_PER_MONTH
+            practice = PRACTICE_MONTHS_PER_LEVEL * max(most, total / PARALLEL_COMPETENCIES)
+            months.append(round(max(pace, practice, minimum), 1))
+        step_months.append(np.array(months, dtype=np.float64))
+        # _build_path's score for each walk of this length
+        per_step = np.stack([step_months[k][index[:, k]] for k in range(depth + 1)], axis=1).tolist()
+        total_months = np.array([round(sum(m), 1) for m in per_step], dtype=np.float64)
+        closeness = 1.0 / (1.0 + total_months / 12.0)
+        linked = t.link_weight[via].sum(axis=1) / (depth + 1)
+        family = t.family[path]
+        home, end = t.family[start], family[:, -1]
+        drift = ((family[:, :-1] != home) & (family[:, :-1] != end[:, None])).sum(axis=1)
+        raw = 2.0 * fit_row[target] + closeness + 0.3 * linked - 0.15 * depth - DRIFT_PENALTY * drift
+        out.paths.append(path)
+        out.vias.append(via)
+        out.scores += [round(value, 4) for value in raw.tolist()]
+        out.categories.append(t.moves(np.full(len(path), start), target))
+        out.drifts.append(drift)
+        levels = np.maximum(levels, required)  # after this step (before the next one)
+    return out
+
+
+def _choose(ranked: list[_Ranked], limit: int) -> list[_Ranked]:
+    """Best path per category first (so every track is shown), then the rest by score; one path per final role.
+
+    A track is shown for its own sake only by a path that does not drift through unrelated families.
+    """
+    chosen: list[_Ranked] = []
+    finals: set[str] = set()
+    for category in ("up", "lateral", "expert-ic", "management"):
+        for path in ranked:
+            if path.category == category and not path.drift and path.final not in finals:
+                chosen.append(path)
+                finals.add(path.final)
+                break
+    for path in ranked:
+        if len(chosen) >= limit:
+            break
+        if path.final not in finals and path.category != "down":
+            chosen.append(path)
+            finals.add(path.final)
+    chosen = chosen[:limit]
+    chosen.sort(key=lambda p: -p.score)
+    return chosen
 
 
 def _track_pull(engine: Engine, wanted: str) -> float:
@@ -340,27 +552,9 @@ def _level(ratings: dict[str, Rating], role: Role, cid: str) -> int:
 
 
 def _diverse(paths: list[CareerPath], limit: int) -> list[CareerPath]:
-    """Best path per category first (so every track is shown), then the rest by score; one path per final role.
-
-    A track is shown for its own sake only by a path that does not drift through unrelated families.
-    """
-    chosen: list[CareerPath] = []
-    finals: set[str] = set()
-    for category in ("up", "lateral", "expert-ic", "management"):
-        for path in paths:
-            if path.category == category and not path.drift and path.steps[-1].role.id not in finals:
-                chosen.append(path)
-                finals.add(path.steps[-1].role.id)
-                break
-    for path in paths:
-        if len(chosen) >= limit:
-            break
-        if path.steps[-1].role.id not in finals and path.category != "down":
-            chosen.append(path)
-            finals.add(path.steps[-1].role.id)
-    chosen = chosen[:limit]
-    chosen.sort(key=lambda p: -p.score)
-    return chosen
+    """_choose over built paths (how explore_paths chose before it scored walks as arrays)."""
+    ranked = [_Ranked(i, p.category, p.drift, p.steps[-1].role.id, p.score) for i, p in enumerate(paths)]
+    return [paths[r.walk] for r in _choose(ranked, limit)]
 
 
 def _explain(current: Role, steps: list[PathStep], category: TrackMove, fit: float | None) -> str:
