@@ -313,6 +313,18 @@ class Knowledge:
         return any(knowledge_id in table for table in (self.roles, self.competencies, self.resources, self.questions))
 
     @cached_property
+    def role_name_phrases(self) -> list[tuple[str, str, int]]:
+        """(role id, " name ", length) for every role title and alias of 3+ characters, as named_roles looks for
+        them: normalised once, not on every call (O*NET: 873 roles, 40 ms a call)."""
+        phrases = []
+        for rid, role in self.roles.items():
+            for name in (role.title, *role.aliases):
+                key = _NOT_NAME.sub(" ", name.lower()).strip()
+                if len(key) >= 3:
+                    phrases.append((rid, f" {key} ", len(key)))
+        return phrases
+
+    @cached_property
     def documents(self) -> list[Document]:
         """Every item as a search document; the text is what gets embedded and BM25-indexed."""
         docs: list[Document] = []
@@ -680,15 +692,16 @@ def load_knowledge(root: Path, people_file: Path | None = None, *, cache_dir: Pa
     return knowledge
 
 
+_NOT_NAME = re.compile(r"[^a-z0-9&+ ]+")  # what named_roles ignores in names and texts
+
+
 def named_roles(knowledge: Knowledge, text: str) -> set[str]:
     """Roles whose title or alias appears in the text as a whole phrase (longest names win)."""
-    lowered = f" {re.sub(r'[^a-z0-9&+ ]+', ' ', text.lower())} "
+    lowered = f" {_NOT_NAME.sub(' ', text.lower())} "
     found: dict[str, int] = {}
-    for rid, role in knowledge.roles.items():
-        for name in (role.title, *role.aliases):
-            key = re.sub(r"[^a-z0-9&+ ]+", " ", name.lower()).strip()
-            if len(key) >= 3 and f" {key} " in lowered:
-                found[rid] = max(found.get(rid, 0), len(key))
+    for rid, phrase, length in knowledge.role_name_phrases:
+        if phrase in lowered:
+            found[rid] = max(found.get(rid, 0), length)
     if not found:
         return set()
     longest = max(found.values())
