@@ -71,10 +71,13 @@ class _Lexical:
         tokens = tokenize(query)
         if self.bm25 is None or not tokens:
             return []
+        import numpy as np  # rank_bm25 has imported it already
+
         scores = self.bm25.get_scores(tokens)
-        order = sorted(range(len(self.docs)), key=lambda i: -scores[i])
+        order = np.argsort(-scores, kind="stable")  # best first, ties in document order (as sorted() gave)
+        order = order[scores[order] > 0].tolist()
         ranked = [(self.docs[i].id, float(scores[i])) for i in order
-                  if scores[i] > 0 and (allowed is None or self.docs[i].id in allowed)]
+                  if allowed is None or self.docs[i].id in allowed]
         return ranked[:top]
 
 
@@ -132,11 +135,11 @@ class HybridSearcher:
         lexical = self._lexical(kind).rank(text, allowed, depth)
         fused: dict[str, SearchHit] = {}
         for rank, (doc_id, similarity) in enumerate(dense, start=1):
-            hit = fused.setdefault(doc_id, self._hit(doc_id))
+            hit = fused.get(doc_id) or fused.setdefault(doc_id, self._hit(doc_id))  # a hit is made once per document
             hit.similarity, hit.dense_rank = similarity, rank
             hit.score += DENSE_WEIGHT / (RRF_K + rank)
         for rank, (doc_id, _) in enumerate(lexical, start=1):
-            hit = fused.setdefault(doc_id, self._hit(doc_id))
+            hit = fused.get(doc_id) or fused.setdefault(doc_id, self._hit(doc_id))
             hit.lexical_rank = rank
             hit.score += LEXICAL_WEIGHT / (RRF_K + rank)
         return list(fused.values())
