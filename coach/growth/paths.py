@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from statistics import median
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -470,22 +470,46 @@ def _choose(ranked: list[_Ranked], limit: int) -> list[_Ranked]:
 
 def _track_pull(engine: Engine, wanted: str) -> float:
     """How far the words lean to the management track (> 0) or the individual-contributor one (< 0), scaled."""
-    from coach.retrieval.mirror import VectorMirror
-
-    source = engine.searcher.index
-    vectors = source.vectors("role") if isinstance(source, VectorMirror) else {}
-    tracks = {track: [v for rid, v in vectors.items() if rid in engine.knowledge.roles
-                      and engine.knowledge.roles[rid].track == track] for track in ("management", "ic")}
-    if not tracks["management"] or not tracks["ic"]:
+    centres = _track_centres(engine)
+    if centres is None:
         return 0.0  # a Chroma server (no local copy), or a framework with one track only
     import numpy as np
 
     query = np.asarray(engine.embeddings.embed_query(wanted), dtype=np.float32)
-    lean = {}
-    for track, rows in tracks.items():
-        centre = np.mean(rows, axis=0)
-        lean[track] = float(query @ (centre / np.linalg.norm(centre)))
+    lean = {track: float(query @ centre) for track, centre in centres.items()}
     return TRACK_PULL * max(-1.0, min(1.0, (lean["management"] - lean["ic"]) / TRACK_SCALE))
+
+
+# The last track centres computed, with the knowledge and the index vectors they came from: they stay valid while
+# those are the same objects (a reloaded knowledge, or a re-read index copy, is a new object).
+_centres_cache: list[tuple[Knowledge, list[str], Any, dict[str, Any] | None]] = []
+
+
+def _track_centres(engine: Engine) -> dict[str, Any] | None:
+    """The unit mean role vector of each track, or None (no local index copy, or a track without roles)."""
+    from coach.retrieval.mirror import VectorMirror
+
+    source = engine.searcher.index
+    matrix = source.matrix("role") if isinstance(source, VectorMirror) else None
+    if matrix is None:
+        return None
+    knowledge, (ids, vectors) = engine.knowledge, matrix
+    for cached in _centres_cache:
+        if cached[0] is knowledge and cached[1] is ids and cached[2] is vectors:
+            return cached[3]
+    import numpy as np
+
+    roles = knowledge.roles
+    centres: dict[str, Any] | None = {}
+    for track in ("management", "ic"):
+        rows = [i for i, rid in enumerate(ids) if rid in roles and roles[rid].track == track]
+        if not rows:
+            centres = None
+            break
+        centre = np.mean(vectors[rows], axis=0)
+        centres[track] = centre / np.linalg.norm(centre)
+    _centres_cache[:] = [(knowledge, ids, vectors, centres)]
+    return centres
 
 
 def _has_words(text: str) -> bool:

@@ -111,6 +111,12 @@ class VectorMirror:
         part = snapshot.kinds.get(kind) if snapshot else None
         return dict(zip(part.ids, part.vectors)) if part else {}
 
+    def matrix(self, kind: str) -> tuple[list[str], np.ndarray] | None:
+        """The ids and unit vectors (rows) of one kind, the same objects until the file changes; None without."""
+        snapshot = self._current_snapshot()
+        part = snapshot.kinds.get(kind) if snapshot else None
+        return (part.ids, part.vectors) if part else None
+
     def dense(self, vector: list[float], kind: str, top: int, where: dict | None = None,
               allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest documents of one kind, exact, best first.
