@@ -179,3 +179,24 @@ def test_scoring_walks_as_arrays_chooses_what_building_every_path_chose(engine: 
         for ranked in walks.ranked():
             path = _build_path(k, current, walks.walk(ranked.walk), {}, fit, prefixes)
             assert (ranked.score, ranked.category, ranked.drift) == (path.score, path.category, path.drift), rid
+
+
+def test_walk_tables_follow_a_changed_knowledge(engine: Engine) -> None:
+    """The arrays are cached per loaded knowledge: a changed (reloaded) knowledge ranks by its own levels."""
+    from coach.growth.paths import _tables
+    from coach.knowledge import Knowledge
+
+    k = engine.knowledge
+    assert _tables(k) is _tables(k)
+    role = k.roles["software-engineer-ii"]
+    harder = role.model_copy(update={"competencies": dict.fromkeys(role.competencies, 5)})
+    changed = Knowledge(k.root, list(k.families.values()), list(k.competencies.values()),
+                        [harder if r.id == role.id else r for r in k.roles.values()], list(k.resources.values()),
+                        list(k.questions.values()), k.job_families, list(k.opportunities.values()))
+    assert _tables(changed) is not _tables(k)
+    other = Engine(engine.settings, knowledge=changed, embeddings=engine.embeddings)
+    before = explore_paths(engine, "software-engineer-i", limit=20).paths
+    after = explore_paths(other, "software-engineer-i", limit=20).paths
+    assert [p.model_dump() for p in after] == [p.model_dump() for p in
+                                               _explore_every_walk(other, "software-engineer-i", "", None, 20)]
+    assert [p.model_dump() for p in after] != [p.model_dump() for p in before]
