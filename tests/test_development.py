@@ -123,3 +123,28 @@ def test_knowledge_without_a_question_bank_or_catalogue_says_so(tmp_path: Path, 
     assert plan.gaps and not plan.actions
     assert any("no catalogue of development actions" in note for note in plan.notes)
     assert "Not covered inside the horizon" not in " ".join(plan.notes)
+
+
+def test_a_far_target_gets_an_honest_feasibility_note(engine: Engine) -> None:
+    # Issue #11: "3 steps; typical time 3-5 years; this plan covers the first step", not a 12-month plan that
+    # reads as if it got there.
+    far = build_development_map(engine, "software-engineer-ii", target_role="principal-engineer", horizon_months=12,
+                                start=START)
+    note = far.notes[0]
+    assert note.startswith("Principal Engineer is 3 steps from Software Engineer II (Senior Software Engineer then "
+                           "Staff Engineer then Principal Engineer)")
+    years = [float(y) for y in note.split("typical time ")[1].split(" years")[0].split("-")]
+    assert len(years) == 2 and 2 <= years[0] < years[1] <= 5  # years, not the plan's 12 months
+    assert "first step is Senior Software Engineer" in note
+    # One step away and inside the horizon: no note. One step but longer than the horizon: says so.
+    near = build_development_map(engine, "software-engineer-ii", target_role="senior-software-engineer",
+                                 horizon_months=18, start=START)
+    assert not any("typical time" in n or "typical pace" in n for n in near.notes)
+    short = build_development_map(engine, "software-engineer-ii", target_role="senior-software-engineer",
+                                  horizon_months=6, start=START)
+    assert "longer than this 6-month plan" in short.notes[0]
+    # Every way there drifts through a third family: a change of field, not a made-up ladder.
+    drift = build_development_map(engine, "analytics-manager", target_role="head-of-customer-success",
+                                  horizon_months=12, start=START)
+    assert drift.notes[0].startswith("Head of Customer Success is a change of field from Analytics Manager")
+    assert "Director of Engineering" not in drift.notes[0]

@@ -13,7 +13,8 @@ from coach.growth.gaps import Gap, GapAnalysis, Strength, analyse_gaps, normalis
 from coach.growth.mapdiff import MapDiff
 from coach.growth.metrics import CompetencyMetrics, map_metrics
 from coach.knowledge import Knowledge, Resource, Role
-from coach.growth.paths import CandidateRole, RoleRef, rank_target_roles, role_ref
+from coach.growth.gaps import classify_move
+from coach.growth.paths import CandidateRole, RoleRef, estimate_months, rank_target_roles, role_ref, shortest_chain
 from coach.templating import render_document
 
 MAX_ACTIONS_PER_GAP = 3
@@ -226,6 +227,9 @@ def build_development_map(engine: Engine, current_role: str, *, aspiration: str 
     analysis = analyse_gaps(knowledge, current, target, rating_map)
     actions, outside = _schedule(knowledge, analysis.gaps, start, end)
     notes = _notes(current, target, analysis, outside, knowledge)
+    feasibility = _feasibility(knowledge, current, target, analysis, rating_map, horizon_months)
+    if feasibility:
+        notes.insert(0, feasibility)
     stretch = _stretch_goals(knowledge, analysis, start, end) if not analysis.gaps else []
     dev_map = DevelopmentMap(
         employee=employee, current_role=role_ref(current), target_role=role_ref(target), candidates=candidates,
@@ -237,6 +241,57 @@ def build_development_map(engine: Engine, current_role: str, *, aspiration: str 
     )
     dev_map.markdown = render_document("development_map.md", map=dev_map)
     return dev_map
+
+
+def _years(months: float) -> str:
+    """Months as a range of years a person can hold on to: 38 -> "3-4 years", 14 -> "1-1.5 years"."""
+    low, high = months * 0.8 / 12, months * 1.25 / 12
+    def half(value: float) -> str:
+        rounded = max(0.5, round(value * 2) / 2)
+        return f"{rounded:g}"
+    lo, hi = half(low), half(high)
+    return f"about {lo} year{'s' if lo != '1' else ''}" if lo == hi else f"{lo}-{hi} years"
+
+
+def _feasibility(knowledge: Knowledge, current: Role, target: Role, analysis: GapAnalysis, ratings: dict,
+                 horizon_months: int) -> str | None:
+    """An honest note when the target is far: how many steps, the typical time, and what this plan covers.
+
+    Steps come from the role graph (the roles people move through); the time adds up each step's estimate from
+    the size of its gaps (the same estimate the career paths show), so a three-step target reads as years, not as
+    the months one plan lasts."""
+    if not analysis.gaps:
+        return None
+    chain = shortest_chain(knowledge, current.id, target.id)
+    if chain:
+        months, before = 0.0, current
+        for i, rid in enumerate(chain):
+            role = knowledge.roles[rid]
+            step_gaps = analysis.gaps if len(chain) == 1 else \
+                analyse_gaps(knowledge, before, role, {} if i else ratings).gaps
+            months += estimate_months(knowledge, step_gaps, classify_move(before, role))
+            before = role
+    else:
+        months = estimate_months(knowledge, analysis.gaps, classify_move(current, target))
+    if months <= horizon_months and (chain is None or len(chain) < 2):
+        return None
+    levels = sum(max(0, g.required - g.current) for g in analysis.gaps)
+    if chain is None:
+        return (f"{target.title} is a change of field from {current.title}: no path of up to three moves on the "
+                f"role graph leads there without passing through another field, and there are {levels} competency levels to gain. Typical time: "
+                f"{_years(months)}. This {horizon_months}-month plan starts on the largest gaps; revisit it at "
+                "every check-in.")
+    if len(chain) >= 2:
+        via = " then ".join(knowledge.roles[r].title for r in chain)
+        first = knowledge.roles[chain[0]].title
+        covers = (f"This {horizon_months}-month plan covers the start: the first step is {first}, and the map is worth "
+                  "re-planning when it is reached." if months > horizon_months else
+                  f"The {horizon_months} months leave room for it at a typical pace; re-plan when {first} is reached.")
+        return (f"{target.title} is {len(chain)} steps from {current.title} ({via}); typical time {_years(months)} "
+                f"for {levels} competency levels. {covers}")
+    return (f"{target.title} is one step from {current.title}, but {levels} competency levels to gain take "
+            f"{_years(months)} at a typical pace, longer than this {horizon_months}-month plan: it starts on the "
+            "largest gaps, and the map is worth re-planning at the end of it.")
 
 
 def _notes(current: Role, target: Role, analysis: GapAnalysis, outside: list[str], knowledge: Knowledge) -> list[str]:

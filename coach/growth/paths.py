@@ -622,6 +622,40 @@ def reachable(knowledge: Knowledge, start: str) -> dict[str, int]:
     return steps
 
 
+def shortest_chain(knowledge: Knowledge, start: str, target: str) -> list[str] | None:
+    """The roles after `start` on a shortest walk to `target` over the role graph (at most MAX_STEPS), or None when
+    there is none, or when every shortest walk passes through a family that is neither the start's nor the target's
+    (a drift the career paths avoid too). Among equally short walks, steps up the ladder come before lateral links,
+    and those before merely similar roles: Software Engineer II -> Principal runs through Senior and Staff."""
+    if start == target:
+        return []
+    graph = role_graph(knowledge)
+    distance = reachable(knowledge, start)
+    if target not in distance:
+        return None
+    roles = knowledge.roles
+    home, end = roles[start].job_family, roles[target].job_family
+    best: tuple | None = None
+
+    def walk(chain: list[str], vias: list[int]) -> None:
+        nonlocal best
+        here = chain[-1] if chain else start
+        if here == target:
+            drift = sum(roles[r].job_family not in (home, end) for r in chain[:-1])
+            key = (drift, sum(vias), chain)
+            if best is None or key < best:
+                best = key
+            return
+        if len(chain) >= distance[target]:
+            return
+        for other, via in graph[here]:
+            if other != start and other not in chain:
+                walk([*chain, other], [*vias, VIAS.index(via)])
+
+    walk([], [])
+    return None if best is None or best[0] else best[2]
+
+
 def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, top: int = 3) -> list[CandidateRole]:
     """The roles an aspiration most likely means, favouring ones reachable from the current role."""
     if not aspiration.strip():
