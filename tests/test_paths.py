@@ -101,6 +101,26 @@ def test_no_managing_wanted_gives_the_engineering_ladder_first(engine: Engine) -
     assert x.paths[0].category != "management" and x.clarify is None
 
 
+def test_system_design_and_deep_technical_work_stays_on_the_engineering_ladder(engine: Engine) -> None:
+    """It ranked Sales Engineer first: a written lateral link to sales counted as if it were the person's own field."""
+    x = explore_paths(engine, "software-engineer-ii", "I love system design and deep technical work", limit=6)
+    first = x.paths[0]
+    assert first.category == "expert-ic" and engine.knowledge.roles[first.steps[-1].role.id].job_family == "engineering"
+    # Asked for, the sales move is still first: another field counts less only when the words do not point to it.
+    asked = explore_paths(engine, "software-engineer-ii", "talking to customers about architecture", limit=6)
+    assert asked.paths[0].steps[-1].role.id == "sales-engineer"
+
+
+def test_a_track_lean_keeps_the_order_within_the_favoured_track(engine: Engine) -> None:
+    from coach.growth.paths import interest_fit
+
+    current = engine.knowledge.roles["software-engineer-ii"]
+    fit = interest_fit(engine, "I love system design and deep technical work", current)
+    # Before, +pull clamped at 1 made the best IC matches equal (Principal and Sales Engineer both 1.0).
+    assert len({fit["principal-engineer"], fit["senior-software-engineer"], fit["staff-engineer"]}) == 3
+    assert fit["principal-engineer"] > fit["staff-engineer"]
+
+
 def test_emoji_only_interests_get_a_question_and_the_usual_directions(engine: Engine) -> None:
     x = explore_paths(engine, "software-engineer-ii", "🚀🚀🚀", limit=4)
     assert x.clarify and "Software Engineer II" in x.clarify

@@ -197,7 +197,8 @@ def interest_fit(engine: Engine, interests: str, current: Role | None = None) ->
     """How well every role fits the interests text (0..1), from where the person stands.
 
     What they want counts; a role they name counts fully; from a current role, roles of other families that they
-    neither name nor reach by a written link count less, since most people mean their own field unless they say so.
+    do not name count less, since most people mean their own field unless they say so (a written link to another
+    family makes the move reachable, not wanted: Software Engineer II -> Sales Engineer for "deep technical work").
     """
     if not _has_words(interests):
         return {}  # "🚀🚀🚀" says something, but nothing a search can match: no fit rather than a random one
@@ -211,11 +212,13 @@ def interest_fit(engine: Engine, interests: str, current: Role | None = None) ->
     # From a current role, words that lean to one track (lead a team / deep technical work) pull its roles up.
     pull = _track_pull(engine, wanted) if current is not None else 0.0
     if pull:
-        fit = {rid: min(1.0, max(0.0, value + (pull if knowledge.roles[rid].track == "management" else -pull)))
-               for rid, value in fit.items()}
+        # The favoured track moves toward 1 in proportion to what is left (a flat +pull clamped at 1 made the best
+        # matches of that track equal and lost their order); the other track moves down by the pull.
+        lean = "management" if pull > 0 else "ic"
+        fit = {rid: value + abs(pull) * (1.0 - value) if knowledge.roles[rid].track == lean
+               else max(0.0, value - abs(pull)) for rid, value in fit.items()}
     if current is not None:
-        linked = set(current.next_roles) | set(current.lateral_roles)
-        fit = {rid: value if (knowledge.roles[rid].job_family == current.job_family or rid in linked or rid in named)
+        fit = {rid: value if (knowledge.roles[rid].job_family == current.job_family or rid in named)
                else value * OTHER_FAMILY_FIT for rid, value in fit.items()}
     if named:
         # Someone who names a role ("engineering manager within 18 months") means that role.
