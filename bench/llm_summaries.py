@@ -26,7 +26,7 @@ from coach.followup.drafting import DraftCommitments, llm_commitments, refine_su
 from coach.followup.summaries import Participant, draft_summary  # noqa: E402
 from coach.llm.provider import OpenAICompatibleLLM, allow_model_requests  # noqa: E402
 from coach.settings import Settings  # noqa: E402
-from evals.suites.real_notes import load_cases  # noqa: E402
+from evals.suites.real_notes import judged_summary, load_cases  # noqa: E402
 from evals.suites.summaries import _score  # noqa: E402
 
 
@@ -66,16 +66,17 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"runs": runs}, indent=1))
 
-    def summarise(case: dict[str, Any], removals: bool | None) -> Any:
+    def summarise(case: dict[str, Any], removals: bool | None, judge: bool = False) -> Any:
         participants = [Participant(**p) for p in case["participants"]]
         meeting = date.fromisoformat(case["meeting_date"])
-        rules = draft_summary(case["notes"], meeting, participants)
+        author = case.get("author", "manager")
+        rules = judged_summary(case) if judge else draft_summary(case["notes"], meeting, participants, author=author)
         run = runs[case["id"]]
         if removals is None or run["draft"] is None:
             return rules
         draft = DraftCommitments.model_validate(run["draft"])
         return refine_summary(rules, draft, case["notes"], meeting, participants, lambda _: [],
-                              allow_removals=removals)
+                              allow_removals=removals, author=author)
 
     sample = [c for c in cases if c["id"] in runs]
     report = {"model": settings.llm_model, "base_url": settings.llm_base_url,
@@ -84,11 +85,13 @@ def main() -> None:
               "seconds_per_note": {"mean": round(sum(runs[c["id"]]["seconds"] for c in sample) / max(len(sample), 1), 1),
                                    "max": max((runs[c["id"]]["seconds"] for c in sample), default=0)},
               "failed": sum(runs[c["id"]]["draft"] is None for c in sample)}
-    for name, removals in (("rules", None), ("rules+llm", False), ("rules+llm, removals", True)):
-        report[name] = _metrics(_score(sample, summarise=lambda case, r=removals: summarise(case, r)))
+    modes = (("rules", None, False), ("rules+llm", False, False), ("rules+llm, removals", True, False),
+             ("rules+judge (default)", None, True), ("rules+judge+llm", False, True))
+    for name, removals, judge in modes:
+        report[name] = _metrics(_score(sample, summarise=lambda case, r=removals, j=judge: summarise(case, r, j)))
     args.out.write_text(json.dumps(report, indent=1))
     print(f"{len(sample)} notes, {report['failed']} failed, seconds per note {report['seconds_per_note']}")
-    for name in ("rules", "rules+llm", "rules+llm, removals"):
+    for name, _, _ in modes:
         m = report[name]
         print(f"{name:22} P {m['commitment_precision']:.3f} R {m['commitment_recall']:.3f} "
               f"F1 {m['commitment_f1']:.3f} due {m['due_date_accuracy']:.3f} invented {m['invented_owners']:.0f}")

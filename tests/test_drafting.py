@@ -270,8 +270,34 @@ def test_due_phrase_not_in_the_notes_is_replaced_by_the_lines_own_date(engine: E
     result = llm_summary(engine, fake, NOTES, MEETING, PEOPLE, rules_summary)
     dana = result.commitments[1]
     assert dana.source == "both" and dana.due == date(2025, 3, 14) and dana.owner == "Dana Lee"
-    # An ownerless item adds nothing the rules lack (their ownerless lines are most of their false positives).
-    assert len(result.commitments) == 2 and "item 2: no owner" in result.llm_rejected
+    # An item the model gives no owner gets one from its line, as the learned judge's lines do: this 1:1 has one
+    # employee, so her line is hers.
+    added = [c for c in result.commitments if c.source == "llm"]
+    assert [(c.owner, c.evidence) for c in added] == [
+        ("Priya Shah", "She wants to move toward product management in about two years.")]
+
+
+def test_an_ownerless_item_is_dropped_when_its_line_names_nobody_who_could_own_it(engine: Engine) -> None:
+    group = [Participant(name="Dana Lee", role="manager"), Participant(name="Priya Shah", role="employee"),
+             Participant(name="Omar Diaz", role="employee")]
+    notes = "Team sync.\nSomeone should update the onboarding guide.\nOmar will draft the Q3 roadmap by Friday."
+    rules = draft_summary(notes, MEETING, group)
+    fake = ScriptedLLM({"commitments": [_item([2], None, "Update the onboarding guide"),
+                                        _item([3], None, "Draft the Q3 roadmap", "by Friday")]})
+    result = llm_summary(engine, fake, notes, MEETING, group, rules)
+    # Line 3 names its owner; line 2 names nobody, and a group has no single employee to default to.
+    assert {c.owner for c in result.commitments if "roadmap" in c.action.lower()} == {"Omar Diaz"}
+    assert not any("onboarding" in c.action.lower() and c.source != "rules" for c in result.commitments)
+    assert "item 1: no owner" in result.llm_rejected
+
+
+def test_an_ownerless_item_in_an_employees_own_log_is_the_authors(engine: Engine) -> None:
+    notes = "Weekly log\n## Next week\n- I will finish the literature review by Friday"
+    rules = draft_summary(notes, MEETING, PEOPLE, author="employee")
+    fake = ScriptedLLM({"commitments": [_item([3], None, "Finish the literature review", "by Friday")]})
+    result = llm_summary(engine, fake, notes, MEETING, PEOPLE, rules, author="employee")
+    review = [c for c in result.commitments if "literature review" in c.action.lower()]
+    assert review and {c.owner for c in review} == {"Priya Shah"}
 
 
 def test_duplicate_items_on_one_line_count_once(engine: Engine) -> None:

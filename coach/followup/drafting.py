@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from coach.engine import Engine
 from coach.errors import LLMOutputInvalid, LLMUnavailable
 from coach.followup.dates import find_due_phrase, is_asap, resolve_due_date
+from coach.followup.extract.owners import Author, OwnerResolver
 from coach.followup.linking import competency_linker  # the rules engine's linker, so both engines link alike
 from coach.followup.merge import LineCommitment, merge_commitments, overlap_words
 from coach.followup.summaries import FollowUpSummary, Participant, render_summary
@@ -137,9 +138,34 @@ def _due(phrase: str | None, line_text: str, notes_lower: str, meeting_date: dat
     return None, None
 
 
+def _line_owners(notes: str, participants: list[Participant], author: Author) -> Callable[[str], str | None]:
+    """The owner a line gives, as the learned judge's lines get theirs: a name, handle or tag on the line, "I" as
+    the author, a heading that names someone, else the one employee of a 1:1; None when nobody can be named."""
+    from coach.followup.extract.model import Participantish
+    from coach.followup.judged import owner_and_action
+    from coach.followup.learned_judge import note_lines, segment_notes
+
+    owners = OwnerResolver([Participantish(p.name, p.role) for p in participants], notes, author)
+    raw = note_lines(notes)
+    by_line: dict[str, object] = {}
+    for segment in segment_notes(notes):
+        by_line.setdefault(raw[segment.line - 1].rstrip(), segment)
+
+    def owner_of(line: str) -> str | None:
+        segment = by_line.get(line.rstrip())
+        return owner_and_action(segment, owners, participants)[0] if segment is not None else None  # type: ignore[arg-type]
+    return owner_of
+
+
 def ground(draft: DraftCommitments, numbered: NumberedNotes, meeting_date: date, participants: list[Participant],
-           next_check_in: date | None) -> tuple[list[LineCommitment], list[Dropped]]:
-    """The model's items that survive the checks, with evidence and dates from code; the rest with reasons."""
+           next_check_in: date | None, *, notes: str | None = None,
+           author: Author = "manager") -> tuple[list[LineCommitment], list[Dropped]]:
+    """The model's items that survive the checks, with evidence and dates from code; the rest with reasons.
+
+    A small model often finds the right line and action but answers `owner: null` (Qwen2.5-Coder-1.5B did for all
+    6 items of two real notes). Code then reads the owner from the line, as it does for the learned judge's lines;
+    an item whose line names nobody and whose notes have no single employee is still dropped."""
+    owner_of = _line_owners(notes, participants, author) if notes is not None else None
     kept: list[LineCommitment] = []
     dropped: list[Dropped] = []
     notes_lower = "\n".join(numbered.lines.values()).lower()
@@ -153,9 +179,11 @@ def ground(draft: DraftCommitments, numbered: NumberedNotes, meeting_date: date,
         if not ok:
             dropped.append(Dropped(index, f"owner {item.owner!r} is not a participant ({names})"))
             continue
+        if owner is None and owner_of is not None:
+            owner = owner_of(numbered.lines[max(lines, key=lambda n: len(numbered.lines[n]))])
         if owner is None:
-            # Naming the owner is what the model adds; the rules already propose ownerless lines (most of their
-            # false positives on real notes), so an ownerless model item adds only noise.
+            # The rules already propose ownerless lines (most of their false positives on real notes), so an item
+            # nobody can own adds only noise.
             dropped.append(Dropped(index, "no owner"))
             continue
         action = norm(item.action).strip(" .;")
@@ -204,14 +232,14 @@ def llm_commitments(provider: LLMProvider, notes: str, meeting_date: date,
 
 def refine_summary(rules: FollowUpSummary, draft: DraftCommitments, notes: str, meeting_date: date,
                    participants: list[Participant], link_competencies: Callable[[str], list[str]], *,
-                   allow_removals: bool = False) -> FollowUpSummary:
+                   allow_removals: bool = False, author: Author = "manager") -> FollowUpSummary:
     """The rules summary with the model's grounded commitments merged in (source 'rules+llm')."""
     numbered = NumberedNotes.of(notes)
     check_in = rules.next_check_in
     if check_in is None and draft.next_check_in:
         when, _ = _due(draft.next_check_in, "", "\n".join(numbered.lines.values()).lower(), meeting_date, None)
         check_in = when
-    kept, dropped = ground(draft, numbered, meeting_date, participants, check_in)
+    kept, dropped = ground(draft, numbered, meeting_date, participants, check_in, notes=notes, author=author)
     removable = set(draft.not_commitments) if allow_removals else set()
     commitments = merge_commitments(rules.commitments, kept, numbered.line_of, link_competencies,
                                     not_commitments=removable)
@@ -223,7 +251,8 @@ def refine_summary(rules: FollowUpSummary, draft: DraftCommitments, notes: str, 
 
 def llm_summary(engine: Engine, provider: LLMProvider, notes: str, meeting_date: date,
                 participants: list[Participant], rules: FollowUpSummary, *,
-                link_competencies: Callable[[str], list[str]] | None = None) -> FollowUpSummary:
+                link_competencies: Callable[[str], list[str]] | None = None,
+                author: Author = "manager") -> FollowUpSummary:
     """Rules merged with the model's grounded commitments; `rules` with the reason in llm_rejected on failure."""
     try:
         draft = llm_commitments(provider, notes, meeting_date, participants)
@@ -231,4 +260,4 @@ def llm_summary(engine: Engine, provider: LLMProvider, notes: str, meeting_date:
         return rules.model_copy(update={"source": "rules", "llm_rejected": rejection_reason(exc)})
     link = link_competencies or competency_linker(engine)
     return refine_summary(rules, draft, notes, meeting_date, participants, link,
-                          allow_removals=engine.settings.llm_summary_removals)
+                          allow_removals=engine.settings.llm_summary_removals, author=author)

@@ -50,7 +50,7 @@ def add_judged_commitments(summary: FollowUpSummary, notes: str, meeting_date: d
         if not raw or any(raw in quote or quote in raw for quote in covered) or raw not in notes:
             continue
         seen_lines.add(segment.line)
-        owner, action = _owner_and_action(segment, owners, participants)
+        owner, action = owner_and_action(segment, owners, participants)
         if len(action.split()) < 2:
             continue
         due, due_phrase = _due(segment.text, meeting_date, summary)
@@ -109,8 +109,8 @@ def _table_row(text: str, owners: OwnerResolver) -> tuple[str | None, str] | Non
     return (named.pop() if len(named) == 1 else None), cells[0]
 
 
-def _owner_and_action(segment: Segment, owners: OwnerResolver,
-                      participants: list[Participant]) -> tuple[str | None, str]:
+def owner_and_action(segment: Segment, owners: OwnerResolver,
+                     participants: list[Participant]) -> tuple[str | None, str]:
     """Who owns the line (a participant or None) and the action with the owner's words taken off."""
     text = segment.text
     by_author = owners.resolve("I")[0]  # whom "I" means: the author's one participant, nobody in shared notes

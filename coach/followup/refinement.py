@@ -76,19 +76,21 @@ def summarise_with_refinement(engine: Engine, store: Store, *, employee_id: str,
         return result
     job = create_job(store, stored.note_id, employee_id)
     base = FollowUpSummary.model_validate(stored.model_dump(include=set(FollowUpSummary.model_fields)))
-    submit_refinement(engine, store, job.id, notes, meeting_date, participants, base)
+    submit_refinement(engine, store, job.id, notes, meeting_date, participants, base, author=author)
     result.refinement = Refinement(id=job.id, status=job.status)
     return result
 
 
 def submit_refinement(engine: Engine, store: Store, job_id: str, notes: str, meeting_date: date,
-                      participants: list[Participant], rules: FollowUpSummary) -> Future[None]:
+                      participants: list[Participant], rules: FollowUpSummary, *,
+                      author: Author = "manager") -> Future[None]:
     """Run the job on the background worker."""
-    return _worker().submit(run_refinement, engine, store, job_id, notes, meeting_date, participants, rules)
+    return _worker().submit(run_refinement, engine, store, job_id, notes, meeting_date, participants, rules,
+                            author=author)
 
 
 def run_refinement(engine: Engine, store: Store, job_id: str, notes: str, meeting_date: date,
-                   participants: list[Participant], rules: FollowUpSummary) -> None:
+                   participants: list[Participant], rules: FollowUpSummary, *, author: Author = "manager") -> None:
     """Ask the model, merge, record done or failed; never raises (nobody would hear it on a worker thread)."""
     from coach.followup.drafting import llm_commitments, refine_summary  # langchain loads only with an LLM
     from coach.llm.drafting import rejection_reason
@@ -101,7 +103,7 @@ def run_refinement(engine: Engine, store: Store, job_id: str, notes: str, meetin
             update_job(store, job_id, "failed", reason=rejection_reason(exc))
             return
         merged = refine_summary(rules, draft, notes, meeting_date, participants, competency_linker(engine),
-                                allow_removals=engine.settings.llm_summary_removals)
+                                allow_removals=engine.settings.llm_summary_removals, author=author)
         update_job(store, job_id, "done", reason=merged.llm_rejected, summary_json=merged.model_dump(mode="json"))
     except CoachError as exc:
         _record_failure(store, job_id, exc.message)

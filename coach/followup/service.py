@@ -204,4 +204,4 @@ def summary(engine: Engine, notes: str, meeting_date: date, participants: list[P
     from coach.followup.drafting import llm_summary  # langchain's message classes load only when an LLM is set
 
     return llm_summary(engine, engine.llm, notes, meeting_date, participants, rules,
-                       link_competencies=competency_linker(engine))
+                       link_competencies=competency_linker(engine), author=author)
