@@ -89,12 +89,39 @@ def test_eval_suite_runs_on_a_few_cases() -> None:
         feedback_suite.run(split="test")
 
 
+def test_the_learned_judge_flags_what_the_vocabulary_never_saw(engine) -> None:  # noqa: ANN001
+    # "slacker" is in no rule: the rules alone miss the judgement, the learned stage reads the sentence.
+    text = "You're a slacker who never pulls their weight."
+    alone = check_feedback(text)
+    assert not alone.judgement and alone.source == "rules"
+    both = check_feedback(text, embedder=engine.embeddings)
+    assert both.judgement and both.source == "rules+learned" and not both.complete
+    span = next(s for s in both.spans if s.flag == "judgement")
+    assert span.rule.startswith("learned:judgement:") and text[span.start:span.end] == span.text == text
+    assert any(s.kind == "rewrite" and s.quote == text for s in both.suggestions)
+    # What the rules found stays as it was: the judge only adds flags the rules did not set.
+    sbi = check_feedback(SBI, embedder=engine.embeddings)
+    rules = check_feedback(SBI)
+    assert {(s.flag, s.start) for s in rules.spans} <= {(s.flag, s.start) for s in sbi.spans}
+    assert sbi.complete and not sbi.judgement
+
+
+def test_the_shipped_feedback_judge_matches_the_embeddings(engine) -> None:  # noqa: ANN001
+    from coach.feedback.learned import FLAGS, load_feedback_judge
+
+    judge = load_feedback_judge()
+    assert judge is not None and 0 < judge.threshold < 1
+    width = len(engine.embeddings.embed_query("x")) + 1  # the vector and a bias
+    assert all(judge.weights[flag].shape == (width,) for flag in FLAGS)
+    assert "leave_one_source_out" in judge.info
+
+
 def test_api_check(api: RunningApi) -> None:
     with api.client("other_employee") as client:
         r = client.post("/v1/feedback/check", json={"text": SBI})
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["complete"] and body["source"] == "rules" and body["spans"]
+        assert body["complete"] and body["source"] == "rules+learned" and body["spans"]
         for bad, field in (({"text": ""}, "text"), ({"text": "x" * (MAX_FEEDBACK_CHARS + 1)}, "text"),
                            ({"text": "ok", "extra": 1}, "extra")):
             r = client.post("/v1/feedback/check", json=bad)

@@ -25,9 +25,9 @@ class FeedbackCheckCreate(BaseModel):
 
 
 @router.post("/feedback/check")
-def check(body: FeedbackCheckCreate, principal: PrincipalDep) -> FeedbackVerdict:
+def check(body: FeedbackCheckCreate, principal: PrincipalDep, engine: EngineDep) -> FeedbackVerdict:
     """Whether the feedback names a behaviour, its impact and a next step; judgements with a rewrite suggestion."""
-    return check_feedback(body.text)
+    return check_feedback(body.text, embedder=engine.embeddings)
 
 
 class FeedbackCreate(BaseModel):

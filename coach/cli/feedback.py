@@ -29,12 +29,13 @@ def verdict_text(verdict: FeedbackVerdict) -> str:
 
 
 @feedback_app.command("check")
-def check(text: str = typer.Argument(..., help="The feedback, quoted."), as_json: bool = JsonOpt) -> None:
+def check(ctx: typer.Context, text: str = typer.Argument(..., help="The feedback, quoted."),
+          as_json: bool = JsonOpt) -> None:
     """Say whether feedback names a behaviour, its impact and a next step, and flag judgements of the person."""
     try:
         from coach.feedback.check import check_feedback
 
-        verdict = check_feedback(text)
+        verdict = check_feedback(text, embedder=engine(ctx).embeddings)
     except CoachError as exc:
         fail(exc, as_json)
         return

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from coach.errors import InvalidInput
+from coach.feedback.learned import Embedder, load_feedback_judge
 from coach.feedback.vocabulary import Rule, Vocabulary, load_vocabulary
 
 MAX_FEEDBACK_CHARS = 5000
@@ -55,7 +56,8 @@ class FeedbackVerdict(BaseModel):
     complete: bool = Field(description="Behaviour, impact and next step present and no judgement.")
     spans: list[FeedbackSpan] = Field(default_factory=list, description="Every rule match, in text order.")
     suggestions: list[FeedbackSuggestion] = Field(default_factory=list, description="Rewrites, then missing parts.")
-    source: Literal["rules"] = Field("rules", description="Which engine produced the verdict.")
+    source: Literal["rules", "rules+learned"] = Field(
+        "rules", description="'rules+learned' when the learned judge (coach/feedback/learned.py) also read it.")
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -83,8 +85,15 @@ def _span(flag: Flag, offset: int, rule: Rule, match: re.Match[str], original: s
     return FeedbackSpan(flag=flag, start=start, end=end, text=original[start:end], rule=rule.name)
 
 
-def check_feedback(text: str, vocabulary: Vocabulary | None = None) -> FeedbackVerdict:
-    """Check one piece of feedback; raises InvalidInput for empty or over-long text."""
+LEARNED_REWRITE = ("This reads as a judgement of the person rather than of what they did: say what happened, "
+                   "where, and what it changed, and leave the label out.")
+
+
+def check_feedback(text: str, vocabulary: Vocabulary | None = None, *, embedder: Embedder | None = None) -> FeedbackVerdict:
+    """Check one piece of feedback; raises InvalidInput for empty or over-long text.
+
+    With `embedder` (the engine's embeddings), the learned judge reads every sentence too, and a flag is set when a
+    rule matches or the judge is sure enough of a sentence; without it, the rules alone answer."""
     if not text or not text.strip():
         raise InvalidInput("text: must not be empty", field="text")
     if len(text) > MAX_FEEDBACK_CHARS:
@@ -118,8 +127,22 @@ def check_feedback(text: str, vocabulary: Vocabulary | None = None) -> FeedbackV
                 message = rule.hint
             rewrites.append(FeedbackSuggestion(kind="rewrite", flag="judgement", quote=quote, message=message))
     flags = {flag: any(s.flag == flag for s in spans) for flag in ("behaviour", "impact", "next_step", "judgement")}
+    judge = load_feedback_judge() if embedder is not None else None
+    if judge is not None:
+        for offset, sentence, probability in judge.sentence_probabilities(text, embedder):
+            for flag in flags:
+                if flags[flag] or probability[flag] < judge.threshold:
+                    continue
+                if any(s.flag == flag and offset <= s.start < offset + len(sentence) for s in spans):
+                    continue
+                spans.append(FeedbackSpan(flag=flag, start=offset, end=offset + len(sentence), text=sentence,
+                                          rule=f"learned:{flag}:{probability[flag]:.2f}"))
+                if flag == "judgement":
+                    rewrites.append(FeedbackSuggestion(kind="rewrite", flag="judgement", quote=sentence,
+                                                       message=LEARNED_REWRITE))
+        flags = {flag: any(s.flag == flag for s in spans) for flag in flags}
     missing = [FeedbackSuggestion(kind="missing", flag=flag, message=advice)  # type: ignore[arg-type]
                for flag, advice in MISSING_ADVICE.items() if not flags[flag]]
     return FeedbackVerdict(**flags, complete=flags["behaviour"] and flags["impact"] and flags["next_step"]
                            and not flags["judgement"], spans=sorted(spans, key=lambda s: s.start),
-                           suggestions=rewrites + missing)
+                           suggestions=rewrites + missing, source="rules+learned" if judge is not None else "rules")

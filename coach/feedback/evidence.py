@@ -109,7 +109,7 @@ def link_text(engine: Engine, text: str, verdict: FeedbackVerdict | None = None,
 
     `scope`: the competencies that can be linked (the person's roles'); None: all of them.
     """
-    verdict = verdict or check_feedback(text)
+    verdict = verdict or check_feedback(text, embedder=engine.embeddings)
     items, matrix = _behaviours(engine.knowledge, engine.embeddings)
     comps = engine.knowledge.competencies
     best: dict[str, EvidenceLink] = {}
@@ -206,7 +206,7 @@ def _store_links(engine: Engine, store: Store, employee_id: str, source: str, li
 def give_feedback(engine: Engine, store: Store, principal: Principal, employee_id: str, text: str) -> FeedbackGiven:
     """Check the language of a manager's feedback, link it to the career map and store the links (source 'direct')."""
     require_giver(principal, employee_id)
-    verdict = check_feedback(text)
+    verdict = check_feedback(text, embedder=engine.embeddings)
     links = link_text(engine, text, verdict, scope=person_scope(engine, store, employee_id))
     stored = _store_links(engine, store, employee_id, DIRECT, links, principal.person_id or "admin", replace=False)
     return FeedbackGiven(verdict=verdict, evidence=stored)
