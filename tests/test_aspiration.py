@@ -80,3 +80,18 @@ def test_fears_are_kept_apart_and_said_back_in_second_person() -> None:
     worried = split_aspiration("I want to be a PM; worried I lack the business side")
     assert [said_back(c) for c in worried.concerns] == ["you're worried you lack the business side"]
     assert split_aspiration("more people stuff, less code").concerns == ()
+
+
+@pytest.mark.parametrize("text", [
+    "I guess I'd like to be somewhere where my work matters more.",
+    "Mostly I want my work to feel meaningful again.",
+])
+def test_a_text_that_says_neither_where_nor_when_is_exploring_not_a_clear_move(text: str) -> None:
+    # The old default read every unmatched text as a clear move, and then named a target the person never named.
+    assert aspiration_kind(text) == "exploring"
+
+
+@pytest.mark.parametrize("text", ["CSM. Within 12 months.", "Staff. Next promo cycle.",
+                                  "I'd like to become a data scientist", "Looking to move into sales in two years"])
+def test_a_role_a_move_or_a_time_frame_is_a_clear_move(text: str) -> None:
+    assert aspiration_kind(text) == "clear"
