@@ -122,8 +122,12 @@ _MOVE = re.compile(
     r"\bwithin (?:the next )?(?:\d+|a|one|two|three|six|twelve|eighteen) (?:months?|years?)\b|"
     r"\bin (?:the next )?(?:\d+|a|one|two|three|six) (?:months?|years?)\b|\bby (?:next|the end of) \w+|"
     r"\bnext (?:year|quarter|cycle)\b|\binterest(?:ed)? in\b|\bpassion (?:for|is)\b|"
-    r"\b(?:manager|engineer|lead|director|head of|analyst|designer|scientist|architect|partner|specialist|"
-    r"consultant|executive|owner|researcher|developer|principal|staff|senior|vp|cto|ceo)s?\b", re.IGNORECASE)
+    # a role word said as a destination ("be a data scientist", "into product management", "Staff."), not in passing
+    # ("hiring managers who ghost me")
+    r"(?:^\W*|\b(?:a|an|the|as|be|become|becoming|to|into|for|senior|junior|lead|staff|principal)\s+)"
+    r"(?:[\w-]+\s+){0,2}(?:manager|management|engineer|lead|director|head of|analyst|designer|scientist|architect|"
+    r"partner|specialist|consultant|executive|owner|researcher|developer|principal|staff|senior|vp|cto|ceo)s?\b",
+    re.IGNORECASE)
 _TITLE = re.compile(r"\b[A-Z]{2,4}\b(?<!\bI)")
 
 
