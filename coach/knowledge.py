@@ -181,6 +181,18 @@ class Resource(_Strict):
         return RESOURCE_CATEGORY[self.type]
 
 
+# Wording rules for the question bank (issue #15: reviewers marked these down in blind panels). A template that breaks
+# one is a knowledge problem with file and line, like an unknown slot.
+QUESTION_WORDING_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\brate (?:your|yourself)\b|\bon a scale\b|\bscore yourself\b", re.IGNORECASE),
+     "asks for a self-rating (ask for an example instead)"),
+    (re.compile(r"\{competency\}\s+skills?\b", re.IGNORECASE),
+     "'{competency} skills' reads as a pasted label ('your business acumen skills'); say the competency alone"),
+    (re.compile(r"\bthe gap you see\b|\byour (?:skill )?gaps?\b|\bweakness(?:es)?\b", re.IGNORECASE),
+     "presumes a gap the person has not named"),
+)
+
+
 class Question(_Strict):
     """A question-bank entry for career conversations."""
 
@@ -200,6 +212,15 @@ class Question(_Strict):
         if unknown:
             raise ValueError(f"unknown slot(s) {sorted(unknown)}; allowed: {sorted(QUESTION_SLOTS)}")
         return text
+
+    @field_validator("text", "followups")
+    @classmethod
+    def _reads_like_a_manager(cls, value: str | list[str]) -> str | list[str]:
+        for text in [value] if isinstance(value, str) else value:
+            for rule, why in QUESTION_WORDING_RULES:
+                if rule.search(text):
+                    raise ValueError(f"{why}: {text!r}")
+        return value
 
     @property
     def slots(self) -> set[str]:

@@ -186,6 +186,21 @@ def test_questions_validators_catch_count_ids_slots_order_and_duplicates(engine:
         assert expected in errors
 
 
+def test_questions_validators_hold_the_model_to_the_bank_wording_rules(engine: Engine, question_case) -> None:
+    _, rules = question_case
+    draft = DraftQuestionSet.model_validate(_draft_from(rules))
+    draft.questions[0].text = "How would you rate your communication today?"
+    draft.questions[1].text = "Where have you used your Customer Focus recently?"
+    draft.questions[2].text = "How do your communication skills show up in planning?"
+    draft.questions[3].text = "What would it take to close the gap you see in delivery?"
+    errors = " | ".join(validate_questions(engine, 6)(draft))
+    for expected in ("question 1", "self-rating", "question 2 pastes the label 'Customer Focus'",
+                     "question 3 says 'Communication skills'", "question 4", "presumes a gap"):
+        assert expected in errors, errors
+    clean = " | ".join(validate_questions(engine, 6)(DraftQuestionSet.model_validate(_draft_from(rules))))
+    assert "self-rating" not in clean and "pastes the label" not in clean and "presumes" not in clean, clean
+
+
 def test_garbage_twice_falls_back_to_rules(engine: Engine, question_case) -> None:
     request, rules = question_case
     result = llm_questions(engine, ScriptedLLM("Here are some questions!", {"questions": []}), request, rules)

@@ -76,6 +76,25 @@ def test_dangling_links_and_unknown_competencies(tmp_path: Path) -> None:
     assert "roles/extra.yaml:3: role 'lonely-role': next_roles links to unknown role 'nowhere'" in messages
 
 
+def test_question_wording_rules_are_knowledge_problems_with_file_and_line(tmp_path: Path) -> None:
+    # Issue #15: self-rating forms, pasted "{competency} skills" labels and presumed gaps read badly aloud.
+    root = _copy(tmp_path)
+    bank = root / "questions.yaml"
+    lines = bank.read_text().splitlines()
+    text_lines = [i for i, line in enumerate(lines) if line.strip().startswith("text:")]
+    bad = ("How would you rate your {competency} today?", "Which {competency} skills do you use most?",
+           "What would it take to close the gap you see?", "What could you do about your weaknesses?")
+    for line, text in zip(text_lines, bad):
+        lines[line] = lines[line].split("text:")[0] + f'text: "{text}"'
+    bank.write_text("\n".join(lines) + "\n")
+    messages = [str(p) for p in check_knowledge(root) if p.file == "questions.yaml"]
+    assert len(messages) == 4, messages
+    assert all(m.startswith("questions.yaml:") and m.split(":")[1].isdigit() for m in messages)
+    assert sum("self-rating" in m for m in messages) == 1
+    assert sum("pasted label" in m for m in messages) == 1
+    assert sum("presumes a gap" in m for m in messages) == 2
+
+
 def test_cli_check_exits_1_on_problems(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     (root / "competencies.yaml").write_text("families: []\ncompetencies: [{id: Bad Id}]\n")

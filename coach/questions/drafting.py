@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
 from coach.engine import Engine
 from coach.errors import LLMOutputInvalid, LLMUnavailable
-from coach.knowledge import STAGES
-from coach.llm.drafting import draft_with_validation, load_examples, messages, norm, rejection_reason
+from coach.knowledge import QUESTION_WORDING_RULES, STAGES
+from coach.llm.drafting import (
+    draft_with_validation,
+    load_examples,
+    messages,
+    norm,
+    rejection_reason,
+)
 from coach.llm.provider import LLMProvider
-from coach.questions.arc import QuestionRequest, QuestionSet, SuggestedQuestion, plan_arc
+from coach.questions.arc import (
+    QuestionRequest,
+    QuestionSet,
+    SuggestedQuestion,
+    plan_arc,
+)
 from coach.questions.checker import check_question
 
 CANDIDATES_PER_STAGE = 3
@@ -73,6 +85,18 @@ def validate_questions(engine: Engine, count: int) -> Callable[[DraftQuestionSet
                 continue
             if "{" in text or "}" in text:
                 errors.append(f"question {n} still has a {{slot}}: fill it with the real value")
+            for rule, why in QUESTION_WORDING_RULES:
+                if "{competency}" in rule.pattern.replace("\\", ""):
+                    continue  # the template form; a filled question is checked by the competency's name below
+                if rule.search(text):
+                    errors.append(f"question {n} ({text!r}) {why}")
+            for competency in engine.knowledge.competencies.values():
+                name = competency.name
+                at = text.find(name)
+                if at > 0 and name != name.lower() and not name.isupper():
+                    errors.append(f"question {n} pastes the label {name!r}: say it in lower case, as a phrase")
+                if re.search(rf"\b{re.escape(name)}\s+skills?\b", text, re.IGNORECASE):
+                    errors.append(f"question {n} says '{name} skills': say the competency alone")
             check = check_question(text)
             if not check.ok:
                 errors.append(f"question {n} ({text!r}) is not open and non-leading: {'; '.join(check.reasons)}")
