@@ -48,3 +48,15 @@ def test_a_second_specific_topic_is_kept_and_a_vague_one_is_not() -> None:
 
 def test_time_words_and_numbers_are_not_topics() -> None:
     assert extract_topics("two weeks ago she said last quarter was hard") == []
+
+
+@pytest.mark.parametrize("context,topic", [
+    # Issue #15, panel round 2: a plan gave "When you think back on the integrations in Q3, ...".
+    ("Ran the proofs of concept for the two largest deals last quarter. The PM team expects to open an associate PM "
+     "role on integrations in Q3.", "the largest deals"),
+    ("The reorg will move her to the Atlas team. She shipped the billing export.", "the billing export"),
+    ("His promotion case is pending. He led the March incident review.", "the March incident review"),
+    ("budget planning for next year", "the budget planning"),  # a date alone does not make it a plan
+])
+def test_a_plan_or_an_expectation_is_no_topic_to_think_back_on(context: str, topic: str) -> None:
+    assert extract_topic(context) == topic

@@ -137,40 +137,56 @@ def _proper(word: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][\w'&/.-]*", word)) and word.lower() not in MONTHS | FUNCTION | {"i"}
 
 
+# A clause about what is expected or planned, not what happened, gives no topic: the questions ask the person to
+# think back on it ("The PM team expects to open an associate PM role on integrations in Q3" gave "When you think
+# back on the integrations in Q3, ..." and "How did the PM team play out ...?").
+# A date alone does not make a clause forward-looking: "budget planning for next year" is work going on now.
+_FORWARD = re.compile(r"\b(?:expects?|expected to|will|won't|plans? to|going to|hoping to|upcoming|pending|"
+                      r"under review|awaiting|not (?:yet )?decided|yet to be)\b|['’]ll\b", re.IGNORECASE)
+
+
 def _candidates(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     position = 0
     for clause in _CLAUSE_BREAK.split(text):
-        tokens = _TOKEN.findall(clause)
-        for i, token in enumerate(tokens):
-            position += 1
-            if not _is_head(token) or i + 1 < len(tokens) and _is_head(tokens[i + 1]) \
-                    and tokens[i + 1].lower() not in FUNCTION:
-                continue  # take the last head of a compound ("cluster migration"), not the first
-            start = i
-            while start > 0 and i - start < MAX_MODIFIERS and (_is_modifier(tokens[start - 1]) or _version_of_name(
-                    tokens, start - 1)):
-                start -= 1
-            end = i + 1
-            if end < len(tokens) and _VERSION.match(tokens[end]) and not tokens[end].isdigit():
-                end += 1  # "recommendation model v2"
-            elif end + 1 < len(tokens) and tokens[end].lower() in NAMING_PREPOSITIONS | {"of"}:
-                tail = end + 1 + (tokens[end + 1].lower() in ("the", "our", "her", "his", "their"))
-                stop = tail
-                while stop < len(tokens) and stop - tail < MAX_MODIFIERS and _is_modifier(tokens[stop]) \
-                        and not _past_tense(tokens[stop]):
-                    stop += 1
-                    if _is_head(tokens[stop - 1]) or _VERSION.match(tokens[stop - 1]):
-                        break  # the named thing ends at its own work word or version
-                named = any(_proper(t) for t in tokens[tail:stop])
-                if stop > tail and (tokens[end].lower() == "of" or named):
-                    end = stop  # "the reorg of the platform group", "the postmortem for the March outage"
-            words = tuple(tokens[start:end])
-            before = tokens[start - 1].lower() if start > 0 else ""
-            before2 = tokens[start - 2].lower() if start > 1 else ""
-            determiner = before if before in DETERMINERS else ""
-            found.append(_Candidate(words, determiner, _score(words, before, before2, determiner), position))
-        found += _objects(tokens, position, has_head=any(_is_head(t) for t in tokens))
+        if not _FORWARD.search(clause):  # the questions ask how a topic went: it must be something that happened
+            found += _clause_candidates(clause, position)
+        position += len(_TOKEN.findall(clause))
+    return found
+
+
+def _clause_candidates(clause: str, position: int) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    tokens = _TOKEN.findall(clause)
+    for i, token in enumerate(tokens):
+        position += 1
+        if not _is_head(token) or i + 1 < len(tokens) and _is_head(tokens[i + 1]) \
+                and tokens[i + 1].lower() not in FUNCTION:
+            continue  # take the last head of a compound ("cluster migration"), not the first
+        start = i
+        while start > 0 and i - start < MAX_MODIFIERS and (_is_modifier(tokens[start - 1]) or _version_of_name(
+                tokens, start - 1)):
+            start -= 1
+        end = i + 1
+        if end < len(tokens) and _VERSION.match(tokens[end]) and not tokens[end].isdigit():
+            end += 1  # "recommendation model v2"
+        elif end + 1 < len(tokens) and tokens[end].lower() in NAMING_PREPOSITIONS | {"of"}:
+            tail = end + 1 + (tokens[end + 1].lower() in ("the", "our", "her", "his", "their"))
+            stop = tail
+            while stop < len(tokens) and stop - tail < MAX_MODIFIERS and _is_modifier(tokens[stop]) \
+                    and not _past_tense(tokens[stop]):
+                stop += 1
+                if _is_head(tokens[stop - 1]) or _VERSION.match(tokens[stop - 1]):
+                    break  # the named thing ends at its own work word or version
+            named = any(_proper(t) for t in tokens[tail:stop])
+            if stop > tail and (tokens[end].lower() == "of" or named):
+                end = stop  # "the reorg of the platform group", "the postmortem for the March outage"
+        words = tuple(tokens[start:end])
+        before = tokens[start - 1].lower() if start > 0 else ""
+        before2 = tokens[start - 2].lower() if start > 1 else ""
+        determiner = before if before in DETERMINERS else ""
+        found.append(_Candidate(words, determiner, _score(words, before, before2, determiner), position))
+    found += _objects(tokens, position, has_head=any(_is_head(t) for t in tokens))
     return found
 
 
