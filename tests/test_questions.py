@@ -168,3 +168,27 @@ def test_an_unsure_person_gets_no_target_and_a_voiced_fear_is_taken_up_once(engi
     assert len(taken_up) == 1 and "you're scared of losing touch with the code" in taken_up[0].text
     assert "worry" in taken_up[0].rationale
     assert scared.target_role is not None  # a clear move, with a fear beside it: the plan stays, the fear is heard
+
+
+def test_the_target_is_named_once_and_referred_back_to_after(engine: Engine) -> None:
+    # Panel round 2: "the Product Manager role" five times in one set.
+    result = suggest_questions(engine, QuestionRequest(
+        role="sales-engineer", count=8, aspiration="I want to move into product management within the next year"))
+    title = result.target_role.title
+    naming = [q.text for q in result.questions if title in q.text]
+    assert len(naming) == 1, [q.text for q in result.questions]
+    later = [q.text for q in result.questions[[q.text for q in result.questions].index(naming[0]) + 1:]]
+    assert any(phrase in text for text in later for phrase in ("that role", "that move", "toward it"))
+    assert all(check_question(q.text).ok for q in result.questions)
+
+
+@pytest.mark.parametrize("text,said", [
+    ("What experience do you still need before stepping into the Product Manager role?",
+     "What experience do you still need before stepping into that role?"),
+    ("How do you think about the timing of a move toward Product Manager?",
+     "How do you think about the timing of that move?"),
+    ("How do you picture a typical week as Product Manager?", "How do you picture a typical week in that role?"),
+    ("What would a good first step toward Product Manager be?", "What would a good first step toward it be?"),
+])
+def test_refer_back_wording(text: str, said: str) -> None:
+    assert arc._refer_back(text, "Product Manager") == said

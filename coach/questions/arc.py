@@ -10,13 +10,18 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from coach.engine import Engine
+from coach.growth.aspiration import (
+    AspirationKind,
+    aspiration_kind,
+    said_back,
+    split_aspiration,
+)
+from coach.growth.gaps import Gap, analyse_gaps, normalise_ratings
+from coach.growth.paths import RoleRef, rank_target_roles, role_ref
+from coach.knowledge import STAGES, Question, Role
 from coach.questions.checker import check_question
 from coach.questions.context import extract_topics
-from coach.engine import Engine
-from coach.growth.gaps import Gap, analyse_gaps, normalise_ratings
-from coach.knowledge import STAGES, Question, Role
-from coach.growth.aspiration import AspirationKind, aspiration_kind, said_back, split_aspiration
-from coach.growth.paths import RoleRef, rank_target_roles, role_ref
 
 ConversationType = Literal["career-check-in", "performance-review", "quarterly-reflection", "new-in-role"]
 STAGE_WEIGHTS = {"reflect": 1.5, "aspire": 1.4, "explore": 1.2, "gaps": 1.6, "support": 1.1, "commit": 1.0}
@@ -327,7 +332,38 @@ def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slot
             chosen.append(_suggestion(question, text, ids, values, slots, request))
             break
     alternatives = _alternatives(engine, per_stage, stage_start, used, vectors, slots, request, topic_cap)
+    if slots.target is not None:
+        chosen = _name_the_target_once(chosen, slots.target.title)
     return chosen, alternatives
+
+
+def _refer_back(text: str, title: str) -> str:
+    """A later question's mention of the target, said the way a person refers back to something already named."""
+    t = re.escape(title)
+    for pattern, said in ((rf"\bthe {t} role\b", "that role"), (rf"\ba move toward {t}\b", "that move"),
+                          (rf"\bbecoming {t}\b", "making that move"), (rf"\bat the level of {t}\b", "at that level"),
+                          (rf"\bpeople working as {t}\b", "people in that role"), (rf"\bas {t}\b", "in that role"),
+                          (rf"\bin {t} work\b", "in that work"), (rf"\btoward {t}\b", "toward it")):
+        text, n = re.subn(pattern, said, text)
+        if n:
+            return text
+    return text
+
+
+def _name_the_target_once(chosen: list[SuggestedQuestion], title: str) -> list[SuggestedQuestion]:
+    """The target's title in the first question that names it, a reference back in the later ones: reviewers of
+    the blind panel counted "the Product Manager role" five times in one set."""
+    named = False
+    out = []
+    for question in chosen:
+        if title in question.text:
+            if named:
+                text = _refer_back(question.text, title)
+                if text != question.text and check_question(text).ok:
+                    question = question.model_copy(update={"text": text})
+            named = True
+        out.append(question)
+    return out
 
 
 def _alternatives(engine: Engine, per_stage: dict[str, list[tuple[float, Question]]],

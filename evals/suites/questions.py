@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
-from itertools import combinations
 from collections.abc import Callable
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from coach.questions.checker import check_question
-from coach.questions.arc import NEAR_DUPLICATE, QuestionRequest, QuestionSet, suggest_questions
 from coach.engine import Engine
 from coach.llm.provider import allow_model_requests
+from coach.questions.arc import (
+    NEAR_DUPLICATE,
+    QuestionRequest,
+    QuestionSet,
+    suggest_questions,
+)
+from coach.questions.checker import check_question
 from evals.common import eval_engine, llm_engine
 from evals.harness import DATASETS_DIR, Metric, SuiteResult, load_jsonl
 
@@ -39,10 +44,18 @@ def request_of(case: dict[str, Any]) -> QuestionRequest:
                            conversation_type=case.get("type", "career-check-in"), count=case.get("count", 8))
 
 
-def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_names: list[str]) -> bool:
-    """Whether a question names the target role, a gap competency, or the context topic the case mentions."""
+# How a question refers back to a target an earlier question of the set named ("that role", "that move").
+REFERS_BACK = re.compile(r"\b(?:that role|that move|making that move|at that level|in that work|toward it)\b")
+
+
+def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_names: list[str],
+             target_named_before: bool = False) -> bool:
+    """Whether a question names the target role (or refers back to it once an earlier question of the set named
+    it), a gap competency, or the context topic the case mentions."""
     text = question_text.lower()
     if result.target_role and result.target_role.title.lower() in text:
+        return True
+    if result.target_role and target_named_before and REFERS_BACK.search(text):
         return True
     if any(name.lower() in text or name.lower().replace("&", "and") in text for name in gap_names):
         return True
@@ -90,6 +103,7 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
         eligible = bool(result.target_role or case.get("context_topic") or gap_names)
         texts = [q.text for q in result.questions]
         failures = []
+        named_before = False
         for q in result.questions:
             totals["questions"] += 1
             if check_question(q.text).ok:
@@ -100,7 +114,8 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
             totals["grounded"] += bool(grounded)
             if eligible:
                 totals["personal_eligible"] += 1
-                totals["personal"] += personal(q.text, result, case, gap_names)
+                totals["personal"] += personal(q.text, result, case, gap_names, named_before)
+            named_before = named_before or bool(result.target_role and result.target_role.title in q.text)
         vectors = np.asarray(engine.embeddings.embed_documents(texts)) if texts else np.zeros((0, 1))
         for a, b in combinations(range(len(texts)), 2):
             totals["pairs"] += 1
@@ -148,6 +163,7 @@ def _score(engine: Engine, cases: list[dict[str, Any]], suggest: Callable[..., Q
     ]
     return SuiteResult("questions", metrics, cases=details,
                        notes=["personalisation: share of questions (in profiles with a target, gap or context) that "
-                              "name the target role, a gap competency, or every word of the case's context topic",
+                              "name the target role (or refer back to it, 'that role', after a question named it), "
+                              "a gap competency, or every word of the case's context topic",
                               "topic_named / target_named: share of profiles with a context topic / target role in "
                               "which at least one question names it"])
