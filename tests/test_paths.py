@@ -166,14 +166,15 @@ def test_durations_grow_with_the_gaps_not_with_course_lengths(engine: Engine) ->
 
 def _explore_every_walk(engine: Engine, role: str, interests: str, ratings: dict | None, limit: int) -> list:
     """How explore_paths chose before it scored walks as arrays: a model for every walk, sorted, then _diverse."""
-    from coach.growth.paths import _build_path, _diverse, _walks, interest_fit
+    from coach.growth.paths import RELATED_WEIGHT, _build_path, _diverse, _relatedness, _walks, interest_fit
 
     k = engine.knowledge
     current = k.roles[role]
     rating_map = normalise_ratings(ratings)
     fit = interest_fit(engine, interests, current)
+    related = _relatedness(engine, current) if RELATED_WEIGHT else {}
     prefixes: dict = {}
-    candidates = [_build_path(k, current, walk, rating_map, fit, prefixes)
+    candidates = [_build_path(k, current, walk, rating_map, fit, prefixes, related)
                   for walk in _walks(role_graph(k), k, current.id)]
     candidates.sort(key=lambda p: (-p.score, len(p.steps), [s.role.id for s in p.steps]))
     return _diverse(candidates, limit)
@@ -181,7 +182,7 @@ def _explore_every_walk(engine: Engine, role: str, interests: str, ratings: dict
 
 def test_scoring_walks_as_arrays_chooses_what_building_every_path_chose(engine: Engine) -> None:
     """_score_walks must rank exactly as _build_path scores: same paths, order, scores and text, for every role."""
-    from coach.growth.paths import _build_path, _score_walks, interest_fit
+    from coach.growth.paths import _build_path, _relatedness, _score_walks, interest_fit
 
     k = engine.knowledge
     for rid in sorted(k.roles):
@@ -194,10 +195,12 @@ def test_scoring_walks_as_arrays_chooses_what_building_every_path_chose(engine: 
                                                      _explore_every_walk(engine, rid, interests, given, limit)], rid
         # Every walk's score, not only the chosen ones'.
         fit = interest_fit(engine, "lead a small team", current)
-        walks = _score_walks(k, current, {}, fit)
+        related = _relatedness(engine, current)
+        assert related, "the session index has a local copy: relatedness must be there"
+        walks = _score_walks(k, current, {}, fit, related)
         prefixes: dict = {}
         for ranked in walks.ranked():
-            path = _build_path(k, current, walks.walk(ranked.walk), {}, fit, prefixes)
+            path = _build_path(k, current, walks.walk(ranked.walk), {}, fit, prefixes, related)
             assert (ranked.score, ranked.category, ranked.drift) == (path.score, path.category, path.drift), rid
 
 

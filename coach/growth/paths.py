@@ -62,6 +62,9 @@ TRACK_SCALE = 0.1
 TRACK_PULL = 0.3
 # Below this interest fit for every path shown, the words matched nothing well from here: ask, do not guess.
 WEAK_FIT = 0.3
+# How much a target's description, as embedded in the index, resembling the current role's counts in a path's score
+# (the cosine of the two role vectors; 0 without a local index copy). Issue #11: "description embeddings".
+RELATED_WEIGHT = 1.0
 
 
 class RoleRef(BaseModel):
@@ -255,9 +258,10 @@ def explore_paths(engine: Engine, current_role: str, interests: str = "", rating
     current = engine.resolve_role(current_role, field="current_role")
     rating_map = normalise_ratings(ratings)
     fit = interest_fit(engine, interests, current)
-    walks = _score_walks(knowledge, current, rating_map, fit)
+    related = _relatedness(engine, current) if RELATED_WEIGHT else {}
+    walks = _score_walks(knowledge, current, rating_map, fit, related)
     prefixes: dict[tuple[str, ...], tuple[PathStep, dict[str, Rating]]] = {}  # walks share their first steps
-    chosen = [_build_path(knowledge, current, walks.walk(c.walk), rating_map, fit, prefixes)
+    chosen = [_build_path(knowledge, current, walks.walk(c.walk), rating_map, fit, prefixes, related)
               for c in _choose(walks.ranked(), limit)]
     return PathExploration(current_role=role_ref(current), interests=interests, paths=chosen,
                            clarify=_clarifying_question(interests, current, chosen))
@@ -369,7 +373,8 @@ class _Walks:
         return [_Ranked(i, MOVES[categories[i]], drifts[i], ids[finals[i]], self.scores[i]) for i in order]
 
 
-def _score_walks(knowledge: Knowledge, current: Role, ratings: dict[str, Rating], fit: dict[str, float]) -> _Walks:
+def _score_walks(knowledge: Knowledge, current: Role, ratings: dict[str, Rating], fit: dict[str, float],
+                 related: dict[str, float] | None = None) -> _Walks:
     """The walks from `current` with the scores _build_path gives them, without building a model.
 
     The levels before a step are a vector: its gaps are where the role requires more than max(level, 1), and the
@@ -385,6 +390,10 @@ def _score_walks(knowledge: Knowledge, current: Role, ratings: dict[str, Rating]
     fit_row = np.zeros(len(t.ids), dtype=np.float64)
     for rid, value in (fit or {}).items():
         fit_row[t.row[rid]] = value or 0.0
+    related_row = np.zeros(len(t.ids), dtype=np.float64)
+    for rid, value in (related or {}).items():
+        if rid in t.row:
+            related_row[t.row[rid]] = value
     columns = np.arange(len(t.competencies))
     first, first_via = t.first[start]
     path = np.array(first, dtype=np.int64).reshape(-1, 1)
@@ -438,6 +447,8 @@ def _score_walks(knowledge: Knowledge, current: Role, ratings: dict[str, Rating]
         home, end = t.family[start], family[:, -1]
         drift = ((family[:, :-1] != home) & (family[:, :-1] != end[:, None])).sum(axis=1)
         raw = 2.0 * fit_row[target] + closeness + 0.3 * linked - 0.15 * depth - DRIFT_PENALTY * drift
+        if related:
+            raw = raw + RELATED_WEIGHT * related_row[target]
         out.paths.append(path)
         out.vias.append(via)
         out.scores += [round(value, 4) for value in raw.tolist()]
@@ -515,6 +526,31 @@ def _track_centres(engine: Engine) -> dict[str, Any] | None:
     return centres
 
 
+_unit_cache: list[tuple[list[str], Any, Any]] = []
+
+
+def _relatedness(engine: Engine, current: Role) -> dict[str, float]:
+    """Cosine of every role's indexed vector (title, summary, responsibilities) to the current role's; {} without
+    a local index copy (a Chroma server) or when the current role is not in it."""
+    from coach.retrieval.mirror import VectorMirror
+
+    source = engine.searcher.index
+    matrix = source.matrix("role") if isinstance(source, VectorMirror) else None
+    if matrix is None:
+        return {}
+    import numpy as np
+
+    ids, vectors = matrix
+    if not (_unit_cache and _unit_cache[0][0] is ids and _unit_cache[0][1] is vectors):
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        _unit_cache[:] = [(ids, vectors, vectors / np.where(norms > 0, norms, 1.0))]
+    unit = _unit_cache[0][2]
+    if current.id not in ids:
+        return {}
+    cosines = unit @ unit[ids.index(current.id)]
+    return {rid: float(c) for rid, c in zip(ids, cosines.tolist())}
+
+
 def _has_words(text: str) -> bool:
     return re.search(r"[^\W\d_]{2,}", text) is not None
 
@@ -536,7 +572,8 @@ def _clarifying_question(interests: str, current: Role, paths: list[CareerPath])
 
 def _build_path(knowledge: Knowledge, current: Role, walk: list[tuple[str, str]], ratings: dict[str, Rating],
                 fit: dict[str, float],
-                prefixes: dict[tuple[str, ...], tuple[PathStep, dict[str, Rating]]] | None = None) -> CareerPath:
+                prefixes: dict[tuple[str, ...], tuple[PathStep, dict[str, Rating]]] | None = None,
+                related: dict[str, float] | None = None) -> CareerPath:
     steps: list[PathStep] = []
     here = current
     step_ratings = ratings
@@ -567,6 +604,8 @@ def _build_path(knowledge: Knowledge, current: Role, walk: list[tuple[str, str]]
     drift = sum(1 for s in steps[:-1] if knowledge.roles[s.role.id].job_family not in home)
     score = ((2.0 * (fit_value or 0.0)) + closeness + 0.3 * linked - 0.15 * (len(steps) - 1)
              - DRIFT_PENALTY * drift)
+    if related:
+        score = score + RELATED_WEIGHT * related.get(final.id, 0.0)
     return CareerPath(category=category, steps=steps, total_months=total_months, interest_fit=fit_value,
                       score=round(score, 4), explanation=_explain(current, steps, category, fit_value), drift=drift)
 
