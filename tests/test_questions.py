@@ -192,3 +192,14 @@ def test_the_target_is_named_once_and_referred_back_to_after(engine: Engine) -> 
 ])
 def test_refer_back_wording(text: str, said: str) -> None:
     assert arc._refer_back(text, "Product Manager") == said
+
+
+def test_the_arc_ends_on_a_step_the_person_owns(engine: Engine) -> None:
+    # Panel round 2: sets that ended on "How do you think about the timing of a move toward ...?" lost.
+    for aspiration in ("I want to move into product management within the next year",
+                       "Honestly I don't know. I like coding fine, but maybe data stuff?", ""):
+        result = suggest_questions(engine, QuestionRequest(role="sales-engineer", count=8, aspiration=aspiration))
+        last = result.questions[-1]
+        assert last.stage == "commit", aspiration
+        bank_item = next(engine.knowledge.questions[s] for s in last.sources if s in engine.knowledge.questions)
+        assert bank_item.theme in arc.NEXT_STEP_THEMES, (aspiration, last.text)

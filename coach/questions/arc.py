@@ -309,11 +309,20 @@ def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slot
     per_stage: dict[str, list[tuple[float, Question]]] = {}
     stage_start: dict[str, _State] = {}  # slot counters when each stage's first question was filled
     topic_cap = min(len(slots.topics), 1 if len(arc) < 8 else 2)
-    for stage in arc:
+    for position, stage in enumerate(arc):
         if stage not in per_stage:
             per_stage[stage] = _candidates(engine, stage, request, slots, profile, discovery)
             stage_start[stage] = _state(slots)
-        for _, question in per_stage[stage]:
+        ranked = per_stage[stage]
+        if position == len(arc) - 1 and stage == "commit":
+            # The conversation ends on a concrete step the person owns, not on "how do you think about the timing"
+            # (panel round 2: sets that "stop at reflection, with no next step" lost).
+            # Someone worn out gets a small step of their own choosing, not a skills action or a search for paths.
+            ranked = sorted(ranked, key=lambda pair: (
+                pair[1].theme not in NEXT_STEP_THEMES,
+                slots.kind == "tired" and (bool(pair[1].slots & {"competency", "target_role"})
+                                           or pair[1].theme == "discovery")))
+        for _, question in ranked:
             if question.id in used or "context" in question.slots and slots.next_topic >= topic_cap:
                 continue  # each topic is named once, and a short arc names one: more reads as a script
             if "concern" in question.slots and any("concern" in q.personalised_with for q in chosen):
@@ -335,6 +344,9 @@ def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slot
     if slots.target is not None:
         chosen = _name_the_target_once(chosen, slots.target.title)
     return chosen, alternatives
+
+
+NEXT_STEP_THEMES = frozenset({"actions", "discovery"})  # commit-stage themes that ask for one owned next step
 
 
 def _refer_back(text: str, title: str) -> str:
