@@ -148,3 +148,11 @@ def test_a_far_target_gets_an_honest_feasibility_note(engine: Engine) -> None:
                                   horizon_months=12, start=START)
     assert drift.notes[0].startswith("Head of Customer Success is a change of field from Analytics Manager")
     assert "Director of Engineering" not in drift.notes[0]
+
+
+def test_the_map_target_is_a_move_from_here_not_the_best_text_match_anywhere(engine: Engine) -> None:
+    # "Lead a team" from Software Engineer II matched Customer Success Team Lead's text best; the engineering
+    # manager role is the one whose description is close to where the person stands.
+    dev_map = build_development_map(engine, "software-engineer-ii", aspiration="I want to lead a team one day",
+                                    horizon_months=18, start=START)
+    assert dev_map.target_role.id == "engineering-manager"

@@ -62,6 +62,8 @@ TRACK_SCALE = 0.1
 TRACK_PULL = 0.3
 # Below this interest fit for every path shown, the words matched nothing well from here: ask, do not guess.
 WEAK_FIT = 0.3
+LEVEL_JUMP_PENALTY = 0.15  # per level beyond the next, for a map target the aspiration does not name
+MAP_RELATED_WEIGHT = 0.3  # the description relatedness (see RELATED_WEIGHT) in the map's target choice
 # How much a target's description, as embedded in the index, resembling the current role's counts in a path's score
 # (the cosine of the two role vectors; 0 without a local index copy). Issue #11: "description embeddings".
 RELATED_WEIGHT = 1.0
@@ -708,6 +710,8 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
     next_level = bool(NEXT_LEVEL_WORDS.search(aspiration))
     no_reports = bool(MANAGING_TASKS.search(split_aspiration(aspiration).unwanted))
     stepping_back = current is not None and aspiration_kind(aspiration) == "stepping-back"
+    named = named_roles(knowledge, aspiration)
+    related = _relatedness(engine, current) if current is not None and MAP_RELATED_WEIGHT else {}
     scored: list[CandidateRole] = []
     for rid, similarity in fit.items():
         role = knowledge.roles[rid]
@@ -734,6 +738,14 @@ def rank_target_roles(engine: Engine, current: Role | None, aspiration: str, *, 
             if role.job_family == current.job_family:
                 score += SAME_FAMILY_BONUS
                 reasons.append(f"in the same job family as {current.title}")
+            if related:
+                score += MAP_RELATED_WEIGHT * related.get(rid, 0.0)
+            jump = role.level - current.level - 1
+            if jump > 0 and rid not in named:
+                # "Move into product management" from a level-3 role means the product role one can move into,
+                # not the Group PM three steps away that the words match best; a named role is meant as named.
+                score -= LEVEL_JUMP_PENALTY * jump
+                reasons.append(f"{jump + 1} levels above {current.title}")
             if next_level and role.job_family == current.job_family and role.track == current.track \
                     and role.level == current.level + 1:
                 score += NEXT_LEVEL_BONUS
