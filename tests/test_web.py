@@ -95,6 +95,7 @@ def test_next_never_leaves_the_site(api) -> None:
                                     "manager": "Daniel Kim", "employee": "Lena Fischer"}),
     ("/people/lena-fischer/prepare", {"role": "senior-software-engineer"}),
     ("/people/lena-fischer/map", {"role": "senior-software-engineer"}),
+    ("/people/lena-fischer/feedback", {"text": "You are lazy.", "action": "give"}),
     ("/signout", {}),
 ])
 def test_every_form_refuses_a_missing_or_forged_csrf_token(api, store, path: str, data: dict) -> None:
@@ -289,3 +290,30 @@ def test_opportunities_without_a_map_say_how_to_get_there_instead_of_an_error(ap
     with closing(client):
         page = client.get("/people/web-nomap/opportunities")
         assert page.status_code == 200 and "there is none yet" in page.text
+
+
+def test_the_manager_checks_feedback_then_gives_it_and_it_shows_as_evidence(api, store) -> None:  # noqa: ANN001
+    daniel, csrf = _signed_in(api, store)
+    with closing(daniel):
+        person = daniel.get("/people/lena-fischer")
+        assert 'href="/people/lena-fischer/feedback"' in person.text
+        checked = daniel.post("/people/lena-fischer/feedback",
+                              data={"csrf": csrf, "text": "You're a slacker who never pulls their weight.",
+                                    "action": "check"})
+        assert checked.status_code == 200 and "judges the person" in checked.text
+        assert "leave the label out" in checked.text and "slacker who never pulls" in checked.text  # kept to edit
+        good = ("In yesterday's planning meeting, you walked the team through the trade-offs of the two designs. "
+                "It cut the decision to one meeting. Next time, please send the options a day ahead.")
+        given = daniel.post("/people/lena-fischer/feedback", data={"csrf": csrf, "text": good, "action": "give"})
+        assert given.status_code == 200 and "Given" in given.text and "judges the person" not in given.text
+        assert "Linked to the map" in given.text
+        empty = daniel.post("/people/lena-fischer/feedback", data={"csrf": csrf, "text": "  ", "action": "check"})
+        assert empty.status_code == 422 and "write the feedback first" in empty.text
+    lena, lcsrf = _signed_in(api, store, "employee", "lena-fischer")
+    with closing(lena):
+        own = lena.get("/people/lena-fischer/feedback")
+        assert own.status_code == 200 and "Your feedback" not in own.text  # no form: she cannot give herself any
+        if "No feedback linked yet." not in own.text:
+            assert "walked the team through the trade-offs" in own.text
+        refused = lena.post("/people/lena-fischer/feedback", data={"csrf": lcsrf, "text": good, "action": "give"})
+        assert refused.status_code == 403

@@ -217,3 +217,20 @@ def test_no_serious_or_critical_accessibility_violations(browser, api, store) ->
     screenshot(manager, "development-map")
     admin.goto("/knowledge")
     screenshot(admin, "knowledge")
+
+
+def test_the_manager_checks_and_gives_feedback_in_the_browser(browser, api, store) -> None:  # noqa: F811
+    page = _sign_in_with_link(browser, api, store, "manager", "daniel-kim")
+    page.goto("/people/lena-fischer")
+    page.get_by_role("link", name="Feedback").click()
+    page.get_by_label("Your feedback").fill("You're a slacker who never pulls their weight.")
+    page.get_by_role("button", name="Check the wording").click()
+    verdict = page.locator("#verdict")
+    assert "judges the person" in verdict.inner_text() and "leave the label out" in verdict.inner_text()
+    screenshot(page, "feedback-check")
+    page.get_by_label("Your feedback").fill(
+        "In yesterday's planning meeting, you walked the team through the trade-offs of the two designs. "
+        "It cut the decision to one meeting. Next time, please send the options a day ahead.")
+    page.get_by_role("button", name="Give it and link it to the map").click()
+    assert "Linked to the map" in page.locator("#verdict").inner_text()
+    screenshot(page, "feedback-given")
