@@ -528,28 +528,18 @@ def _track_centres(engine: Engine) -> dict[str, Any] | None:
     return centres
 
 
-_unit_cache: list[tuple[list[str], Any, Any]] = []
-
-
 def _relatedness(engine: Engine, current: Role) -> dict[str, float]:
     """Cosine of every role's indexed vector (title, summary, responsibilities) to the current role's; {} without
-    a local index copy (a Chroma server) or when the current role is not in it."""
+    a local index copy (a Chroma server) or when the current role is not in it. The copy's rows are unit vectors,
+    so the cosine is their dot product."""
     from coach.retrieval.mirror import VectorMirror
 
     source = engine.searcher.index
     matrix = source.matrix("role") if isinstance(source, VectorMirror) else None
-    if matrix is None:
+    if matrix is None or current.id not in matrix[0]:
         return {}
-    import numpy as np
-
     ids, vectors = matrix
-    if not (_unit_cache and _unit_cache[0][0] is ids and _unit_cache[0][1] is vectors):
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        _unit_cache[:] = [(ids, vectors, vectors / np.where(norms > 0, norms, 1.0))]
-    unit = _unit_cache[0][2]
-    if current.id not in ids:
-        return {}
-    cosines = unit @ unit[ids.index(current.id)]
+    cosines = vectors @ vectors[ids.index(current.id)]
     return {rid: float(c) for rid, c in zip(ids, cosines.tolist())}
 
 
