@@ -181,15 +181,20 @@ class Resource(_Strict):
         return RESOURCE_CATEGORY[self.type]
 
 
-# Wording rules for the question bank (issue #15: reviewers marked these down in blind panels). A template that breaks
-# one is a knowledge problem with file and line, like an unknown slot.
-QUESTION_WORDING_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+# Wording rules for questions (issue #15: reviewers marked these down in blind panels). SPOKEN_WORDING_RULES hold
+# for any question as said (an LLM's too); the bank's templates also may not paste "{competency} skills". A template
+# that breaks one is a knowledge problem with file and line, like an unknown slot.
+SPOKEN_WORDING_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\brate (?:your|yourself)\b|\bon a scale\b|\bscore yourself\b", re.IGNORECASE),
      "asks for a self-rating (ask for an example instead)"),
-    (re.compile(r"\{competency\}\s+skills?\b", re.IGNORECASE),
-     "'{competency} skills' reads as a pasted label ('your business acumen skills'); say the competency alone"),
     (re.compile(r"\bthe gap you see\b|\byour (?:skill )?gaps?\b|\bweakness(?:es)?\b", re.IGNORECASE),
      "presumes a gap the person has not named"),
+)
+QUESTION_WORDING_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    SPOKEN_WORDING_RULES[0],
+    (re.compile(r"\{competency\}\s+skills?\b", re.IGNORECASE),
+     "'{competency} skills' reads as a pasted label ('your business acumen skills'); say the competency alone"),
+    SPOKEN_WORDING_RULES[1],
 )
 
 

@@ -132,9 +132,7 @@ def check_feedback(text: str, vocabulary: Vocabulary | None = None, *, embedder:
         for offset, sentence, probability in judge.sentence_probabilities(text, embedder):
             for flag in flags:
                 if flags[flag] or probability[flag] < judge.threshold:
-                    continue
-                if any(s.flag == flag and offset <= s.start < offset + len(sentence) for s in spans):
-                    continue
+                    continue  # a flag a rule set keeps the rule's spans; the judge only adds what no rule found
                 spans.append(FeedbackSpan(flag=flag, start=offset, end=offset + len(sentence), text=sentence,
                                           rule=f"learned:{flag}:{probability[flag]:.2f}"))
                 if flag == "judgement":

@@ -128,7 +128,7 @@ _MOVE = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:manager|management|engineer|lead|director|head of|analyst|designer|scientist|architect|"
     r"partner|specialist|consultant|executive|owner|researcher|developer|principal|staff|senior|vp|cto|ceo)s?\b",
     re.IGNORECASE)
-_TITLE = re.compile(r"\b[A-Z]{2,4}\b(?<!\bI)")
+_TITLE = re.compile(r"\b[A-Z]{2,4}\b")
 
 
 def aspiration_kind(text: str) -> AspirationKind:
