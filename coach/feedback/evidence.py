@@ -187,9 +187,14 @@ def gap_evidence(evidence: list[EvidencePublic], competency_id: str) -> list[dic
     return [e.model_dump(mode="json") for e in evidence if e.competency_id == competency_id][:MAX_PER_MAP_GAP]
 
 
-def require_giver(principal: Principal, employee_id: str) -> None:
+def may_give(principal: Principal, employee_id: str) -> bool:
     """Admins give feedback to anyone, managers to their (transitive) reports; nobody else here."""
-    if principal.role == "admin" or principal.role == "manager" and employee_id in principal.reports:
+    return principal.role == "admin" or principal.role == "manager" and employee_id in principal.reports
+
+
+def require_giver(principal: Principal, employee_id: str) -> None:
+    """Forbidden unless the principal may give this person feedback (may_give)."""
+    if may_give(principal, employee_id):
         return
     raise Forbidden("employee_id: only the person's manager (or an admin) can give them feedback", field="employee_id")
 

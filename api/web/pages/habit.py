@@ -13,8 +13,8 @@ from api.deps import EngineDep, StoreDep
 from api.web.render import page
 from api.web.session import WebUserDep, check_csrf, local_path, visible_person
 from coach.errors import InvalidInput
-from coach.feedback.check import check_feedback
-from coach.feedback.evidence import evidence_view, give_feedback
+from coach.feedback.check import MAX_FEEDBACK_CHARS, check_feedback
+from coach.feedback.evidence import evidence_view, give_feedback, may_give
 from coach.growth.opportunities import express_interest, opportunities_for, withdraw
 from coach.questions.reflection import (
     list_reflections,
@@ -89,15 +89,13 @@ def interest(opportunity_id: str, engine: EngineDep, store: StoreDep, user: WebU
     return RedirectResponse(local_path(next), status_code=303)
 
 
-MAX_FEEDBACK_FORM_CHARS = 5000
-
 
 @router.get("/people/{person_id}/feedback", response_class=HTMLResponse)
 def feedback_page(request: Request, person_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep) -> Response:
     """Feedback as evidence on the career map: the person's links, and for their manager a form that checks the
     language (behaviour, impact, next step, judgements) before giving it."""
     person = visible_person(store, user, person_id)
-    return page(request, "feedback.html", user=user, person=person, can_give=_can_give(user, person_id),
+    return page(request, "feedback.html", user=user, person=person, can_give=may_give(user.principal, person_id),
                 evidence=evidence_view(engine, store, user.principal, person_id), text="", verdict=None, given=None)
 
 
@@ -110,19 +108,14 @@ def feedback_form(request: Request, person_id: str, engine: EngineDep, store: St
     person = visible_person(store, user, person_id)
     if not text.strip():
         raise InvalidInput("text: write the feedback first", field="text")
-    if len(text) > MAX_FEEDBACK_FORM_CHARS:
-        raise InvalidInput(f"text: at most {MAX_FEEDBACK_FORM_CHARS:,} characters (got {len(text):,})", field="text")
+    if len(text) > MAX_FEEDBACK_CHARS:  # before any work, with the API's limit
+        raise InvalidInput(f"text: at most {MAX_FEEDBACK_CHARS:,} characters (got {len(text):,})", field="text")
     given = None
     if action == "give":
         given = give_feedback(engine, store, user.principal, person_id, text)
         verdict = given.verdict
     else:
         verdict = check_feedback(text, embedder=engine.embeddings)
-    return page(request, "feedback.html", user=user, person=person, can_give=_can_give(user, person_id),
+    return page(request, "feedback.html", user=user, person=person, can_give=may_give(user.principal, person_id),
                 evidence=evidence_view(engine, store, user.principal, person_id),
                 text="" if given else text, verdict=verdict, given=given)
-
-
-def _can_give(user, person_id: str) -> bool:  # noqa: ANN001 - the web user type lives in api.web.session
-    principal = user.principal
-    return principal.role == "admin" or principal.role == "manager" and person_id in principal.reports
