@@ -21,6 +21,8 @@ from typing import Protocol
 
 import numpy as np
 
+from coach.followup.learned_judge import newton_logistic
+
 MODEL_FILE = Path(__file__).parent / "data" / "feedback_judge.json"
 FLAGS = ("behaviour", "impact", "next_step", "judgement")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -86,23 +88,6 @@ def load_feedback_judge(path: Path = MODEL_FILE) -> FeedbackJudge | None:
                          float(data["threshold"]), data["info"])
 
 
-def train_logistic(x: np.ndarray, y: np.ndarray, *, l2: float, steps: int = 30) -> np.ndarray:
-    """L2-regularised logistic regression by Newton steps (the last column is the unpenalised bias)."""
-    d = x.shape[1]
-    w = np.zeros(d)
-    reg = np.full(d, l2)
-    reg[-1] = 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        grad = x.T @ (p - y) + reg * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-7:
-            break
-    return w
-
-
 def train_flag(texts: list[str], labels: list[bool], vectors: dict[str, np.ndarray], *, l2: float,
                rounds: int = 2) -> np.ndarray:
     """Weights for one flag from text-level labels (a bag of sentences per text, see the module docstring)."""
@@ -120,6 +105,6 @@ def train_flag(texts: list[str], labels: list[bool], vectors: dict[str, np.ndarr
             else:
                 rows.append(vectors[text] if w is None else vectors[max(bag, key=lambda s: float(vectors[s] @ w))])
                 ys.append(1.0)
-        w = train_logistic(np.asarray(rows), np.asarray(ys), l2=l2)
+        w = newton_logistic(np.asarray(rows), np.asarray(ys), l2=l2, tolerance=1e-7)
     assert w is not None
     return w

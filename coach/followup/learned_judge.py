@@ -164,20 +164,30 @@ def load_judge(path: Path = MODEL_FILE) -> CommitmentJudge | None:
 
 def train_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 30,
                    positive_weight: float | None = None) -> np.ndarray:
-    """L2-regularised logistic regression by Newton steps on a small problem (a few thousand rows)."""
-    n, d = x.shape
-    w = np.zeros(d, dtype=np.float64)
+    """The commitment judge's regression: positives weighted against the class imbalance, the bias (the first
+    layout feature) unpenalised; float32 weights, as shipped."""
     pos = positive_weight if positive_weight is not None else max(1.0, (len(y) - y.sum()) / max(y.sum(), 1) / 2)
     sample = np.where(y > 0, pos, 1.0)
+    return newton_logistic(x, y, l2=l2, sample=sample, bias=-LAYOUT_FEATURES, steps=steps,
+                           tolerance=1e-6).astype(np.float32)
+
+
+def newton_logistic(x: np.ndarray, y: np.ndarray, *, l2: float, sample: np.ndarray | None = None, bias: int = -1,
+                    steps: int = 30, tolerance: float = 1e-6) -> np.ndarray:
+    """L2-regularised logistic regression by Newton steps on a small problem (a few thousand rows), in float64.
+    `sample`: a weight per row (None: all 1); `bias`: the column left unpenalised."""
+    d = x.shape[1]
+    w = np.zeros(d, dtype=np.float64)
+    sample = np.ones(len(y)) if sample is None else sample
     xd = x.astype(np.float64)
     reg = np.full(d, l2)
-    reg[-LAYOUT_FEATURES] = 0.0  # no penalty on the bias
+    reg[bias] = 0.0  # no penalty on the bias
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(xd @ w)))
         grad = xd.T @ (sample * (p - y)) + reg * w
         hess = (xd * (sample * p * (1 - p))[:, None]).T @ xd + np.diag(reg)
         step = np.linalg.solve(hess, grad)
         w -= step
-        if np.abs(step).max() < 1e-6:
+        if np.abs(step).max() < tolerance:
             break
-    return w.astype(np.float32)
+    return w
