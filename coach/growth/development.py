@@ -278,9 +278,9 @@ def _feasibility(knowledge: Knowledge, current: Role, target: Role, analysis: Ga
     levels = sum(max(0, g.required - g.current) for g in analysis.gaps)
     if chain is None:
         return (f"{target.title} is a change of field from {current.title}: no path of up to three moves on the "
-                f"role graph leads there without passing through another field, and there are {levels} competency levels to gain. Typical time: "
-                f"{_years(months)}. This {horizon_months}-month plan starts on the largest gaps; revisit it at "
-                "every check-in.")
+                "role graph leads there without passing through another field, and there are "
+                f"{levels} competency levels to gain. Typical time: {_years(months)}. This {horizon_months}-month "
+                "plan starts on the largest gaps; revisit it at every check-in.")
     if len(chain) >= 2:
         via = " then ".join(knowledge.roles[r].title for r in chain)
         first = knowledge.roles[chain[0]].title

@@ -349,13 +349,18 @@ def _pick(engine: Engine, arc: list[str], request: QuestionRequest, slots: _Slot
 NEXT_STEP_THEMES = frozenset({"actions", "discovery"})  # commit-stage themes that ask for one owned next step
 
 
+# How a later question refers back to the target an earlier one named: (the phrase around the title, as said then).
+# The questions eval counts these phrases as personal (evals/suites/questions.py).
+REFER_BACK = (("the {title} role", "that role"), ("a move toward {title}", "that move"),
+              ("becoming {title}", "making that move"), ("at the level of {title}", "at that level"),
+              ("people working as {title}", "people in that role"), ("as {title}", "in that role"),
+              ("in {title} work", "in that work"), ("toward {title}", "toward it"))
+
+
 def _refer_back(text: str, title: str) -> str:
     """A later question's mention of the target, said the way a person refers back to something already named."""
-    t = re.escape(title)
-    for pattern, said in ((rf"\bthe {t} role\b", "that role"), (rf"\ba move toward {t}\b", "that move"),
-                          (rf"\bbecoming {t}\b", "making that move"), (rf"\bat the level of {t}\b", "at that level"),
-                          (rf"\bpeople working as {t}\b", "people in that role"), (rf"\bas {t}\b", "in that role"),
-                          (rf"\bin {t} work\b", "in that work"), (rf"\btoward {t}\b", "toward it")):
+    for phrase, said in REFER_BACK:
+        pattern = r"\b" + re.escape(phrase).replace(re.escape("{title}"), re.escape(title)) + r"\b"
         text, n = re.subn(pattern, said, text)
         if n:
             return text

@@ -13,6 +13,7 @@ from coach.engine import Engine
 from coach.llm.provider import allow_model_requests
 from coach.questions.arc import (
     NEAR_DUPLICATE,
+    REFER_BACK,
     QuestionRequest,
     QuestionSet,
     suggest_questions,
@@ -45,7 +46,7 @@ def request_of(case: dict[str, Any]) -> QuestionRequest:
 
 
 # How a question refers back to a target an earlier question of the set named ("that role", "that move").
-REFERS_BACK = re.compile(r"\b(?:that role|that move|making that move|at that level|in that work|toward it)\b")
+REFERS_BACK = re.compile(r"\b(?:" + "|".join(re.escape(said) for _, said in REFER_BACK) + r")\b")
 
 
 def personal(question_text: str, result: QuestionSet, case: dict[str, Any], gap_names: list[str],
