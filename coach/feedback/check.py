@@ -11,11 +11,13 @@ from pydantic import BaseModel, Field
 
 from coach.errors import InvalidInput
 from coach.feedback.learned import Embedder, load_feedback_judge
+from coach.feedback.learned import (
+    split_sentences as _sentences,  # the same sentences the judge reads
+)
 from coach.feedback.vocabulary import Rule, Vocabulary, load_vocabulary
 
 MAX_FEEDBACK_CHARS = 5000
 Flag = Literal["behaviour", "impact", "next_step", "judgement"]
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _OBSERVATION = re.compile(r"\bfor example\b|\bi(?:'ve| have)? (?:noticed|seen|saw|heard)\b", re.IGNORECASE)
 
 MISSING_ADVICE: dict[str, str] = {
@@ -58,18 +60,6 @@ class FeedbackVerdict(BaseModel):
     suggestions: list[FeedbackSuggestion] = Field(default_factory=list, description="Rewrites, then missing parts.")
     source: Literal["rules", "rules+learned"] = Field(
         "rules", description="'rules+learned' when the learned judge (coach/feedback/learned.py) also read it.")
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; offsets index the original text."""
-    out, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if text[start:match.start()].strip():
-            out.append((start, text[start:match.start()]))
-        start = match.end()
-    if text[start:].strip():
-        out.append((start, text[start:]))
-    return out
 
 
 def _first(rules: tuple[Rule, ...], sentence: str) -> tuple[Rule, re.Match[str]] | None:

@@ -32,17 +32,21 @@ class Embedder(Protocol):
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
 
 
-def sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence without surrounding blanks) pairs; offsets index `text`."""
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs as written (surrounding blanks kept); offsets index `text`. The rules match these."""
     out, start = [], 0
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        end = match.start() if match else len(text)
-        piece = text[start:end]
-        if piece.strip():
-            out.append((start + len(piece) - len(piece.lstrip()), piece.strip()))
-        if match:
-            start = match.end()
+    for match in _SENTENCE_END.finditer(text):
+        if text[start:match.start()].strip():
+            out.append((start, text[start:match.start()]))
+        start = match.end()
+    if text[start:].strip():
+        out.append((start, text[start:]))
     return out
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence without surrounding blanks) pairs; offsets index `text`. The judge reads these."""
+    return [(offset + len(piece) - len(piece.lstrip()), piece.strip()) for offset, piece in split_sentences(text)]
 
 
 def features(texts: list[str], embedder: Embedder) -> np.ndarray:
