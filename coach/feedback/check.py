@@ -10,10 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from coach.errors import InvalidInput
-from coach.feedback.learned import Embedder, load_feedback_judge
-from coach.feedback.learned import (
-    split_sentences as _sentences,  # the same sentences the judge reads
-)
+from coach.feedback.learned import Embedder, load_feedback_judge, split_sentences
 from coach.feedback.vocabulary import Rule, Vocabulary, load_vocabulary
 
 MAX_FEEDBACK_CHARS = 5000
@@ -92,7 +89,7 @@ def check_feedback(text: str, vocabulary: Vocabulary | None = None, *, embedder:
     normal = text.replace("’", "'").replace("‘", "'")  # same length: offsets stay valid
     spans: list[FeedbackSpan] = []
     rewrites: list[FeedbackSuggestion] = []
-    for offset, sentence in _sentences(normal):
+    for offset, sentence in split_sentences(normal):  # the sentences the judge reads too
         forward = _first(vocab.prescriptive, sentence)
         if forward:
             spans.append(_span("next_step", offset, *forward, text))

@@ -13,7 +13,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from coach.errors import Forbidden, InvalidInput
-from coach.feedback.check import MAX_FEEDBACK_CHARS, FeedbackVerdict, _sentences, check_feedback
+from coach.feedback.check import MAX_FEEDBACK_CHARS, FeedbackVerdict, check_feedback
+from coach.feedback.learned import split_sentences
 from coach.knowledge import Knowledge
 from coach.store.auth import Principal, require_access
 from coach.store.evidence import DIRECT, EvidenceIn, EvidenceRecord, Polarity, list_evidence, save_evidence
@@ -92,7 +93,7 @@ def _candidates(text: str, verdict: FeedbackVerdict) -> list[tuple[int, str]]:
     """The sentences that report something the person did: not questions or requests, not judgement or impact alone,
     not norms that name nobody, not a word or two."""
     out = []
-    for offset, sentence in _sentences(text):
+    for offset, sentence in split_sentences(text):
         flags = {s.flag for s in verdict.spans if offset <= s.start < offset + len(sentence)}
         stripped = sentence.strip()
         if len(stripped.split()) < MIN_WORDS or stripped.endswith("?") or \
