@@ -89,7 +89,6 @@ def interest(opportunity_id: str, engine: EngineDep, store: StoreDep, user: WebU
     return RedirectResponse(local_path(next), status_code=303)
 
 
-
 @router.get("/people/{person_id}/feedback", response_class=HTMLResponse)
 def feedback_page(request: Request, person_id: str, engine: EngineDep, store: StoreDep, user: WebUserDep) -> Response:
     """Feedback as evidence on the career map: the person's links, and for their manager a form that checks the
